@@ -1,0 +1,16 @@
+"""The software catalog: entities, locations, relations and their pages."""
+
+from django.apps import AppConfig
+
+
+class CatalogConfig(AppConfig):
+    name = "catalog"
+    verbose_name = "Catalog"
+
+    def ready(self) -> None:
+        from portal.plugins import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem("catalog", "Catalog", "catalog:index", icon="catalog", weight=100)
+        )
+        register_nav_item(NavItem("apis", "APIs", "catalog:apis", icon="api", weight=200))

@@ -1,0 +1,11 @@
+"""Catalog pages."""
+
+from django.urls import path
+
+from catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("catalog/", views.index, name="index"),
+    path("apis/", views.apis, name="apis"),
+]

@@ -1,0 +1,2 @@
+"""Greenroom's Django project and shared app: settings, URLs, Celery, auth, jobs, the
+plugin registry and the portal shell."""

@@ -1,0 +1,16 @@
+"""The portal app: the shell, auth, jobs and the plugin registry."""
+
+from django.apps import AppConfig
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from portal.housekeeping import PruneJobsJob
+        from portal.jobs import register_runner
+        from portal.navigation import register_core_navigation
+
+        register_runner(PruneJobsJob)
+        register_core_navigation()

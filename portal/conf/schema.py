@@ -1,0 +1,165 @@
+"""The shape of ``app-config.yaml`` that Greenroom reads.
+
+Only the keys Greenroom uses are described; any other key is allowed, so an existing
+Backstage ``app-config.yaml`` loads unchanged. A wrong type or value on a known key
+is reported with its dotted path, e.g. ``catalog.locations[2].target``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jsonschema
+
+from portal.conf.errors import ConfigError
+
+__all__ = ["APP_CONFIG_SCHEMA", "validate_app_config"]
+
+_STRING = {"type": "string"}
+_NON_EMPTY = {"type": "string", "minLength": 1}
+_URL = {"type": "string", "pattern": r"^https?://[^\s/]+"}
+
+_GITHUB_AUTH_ENV = {
+    "type": "object",
+    "properties": {
+        "clientId": _NON_EMPTY,
+        "clientSecret": _NON_EMPTY,
+        "enterpriseInstanceUrl": _URL,
+    },
+    "required": ["clientId", "clientSecret"],
+}
+
+_RULE = {
+    "type": "object",
+    "properties": {"allow": {"type": "array", "items": _NON_EMPTY}},
+    "required": ["allow"],
+}
+
+APP_CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "app": {
+            "type": "object",
+            "properties": {"title": _NON_EMPTY, "baseUrl": _URL},
+        },
+        "organization": {"type": "object", "properties": {"name": _NON_EMPTY}},
+        "backend": {
+            "type": "object",
+            "properties": {
+                "baseUrl": _URL,
+                "database": {
+                    "type": "object",
+                    "properties": {
+                        "client": {"enum": ["pg", "better-sqlite3", "sqlite3"]},
+                        "connection": {
+                            "oneOf": [
+                                _NON_EMPTY,
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "host": _STRING,
+                                        "port": {"type": ["integer", "string"]},
+                                        "user": _STRING,
+                                        "password": _STRING,
+                                        "database": _STRING,
+                                        "filename": _STRING,
+                                    },
+                                },
+                            ]
+                        },
+                    },
+                    "required": ["client"],
+                },
+            },
+        },
+        "catalog": {
+            "type": "object",
+            "properties": {
+                "rules": {"type": "array", "items": _RULE},
+                "locations": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "type": _NON_EMPTY,
+                            "target": _NON_EMPTY,
+                            "rules": {"type": "array", "items": _RULE},
+                        },
+                        "required": ["type", "target"],
+                    },
+                },
+            },
+        },
+        "integrations": {
+            "type": "object",
+            "properties": {
+                "github": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "host": _NON_EMPTY,
+                            "token": _STRING,
+                            "apiBaseUrl": _URL,
+                            "rawBaseUrl": _URL,
+                        },
+                        "required": ["host"],
+                    },
+                }
+            },
+        },
+        "techdocs": {
+            "type": "object",
+            "properties": {
+                "builder": {"enum": ["local", "external"]},
+                "generator": {"type": "object"},
+                "publisher": {
+                    "type": "object",
+                    "properties": {"type": {"enum": ["local", "awsS3"]}},
+                },
+            },
+        },
+        "auth": {
+            "type": "object",
+            "properties": {
+                "environment": _NON_EMPTY,
+                "providers": {
+                    "type": "object",
+                    "properties": {
+                        "github": {"type": "object", "additionalProperties": _GITHUB_AUTH_ENV}
+                    },
+                },
+            },
+        },
+    },
+}
+
+_VALIDATOR = jsonschema.Draft202012Validator(APP_CONFIG_SCHEMA)
+
+
+def validate_app_config(config: dict[str, Any]) -> None:
+    """Raise ``ConfigError`` for the first problem in ``config``, by dotted key."""
+    errors = sorted(_VALIDATOR.iter_errors(config), key=lambda e: list(e.absolute_path))
+    if errors:
+        error = errors[0]
+        raise ConfigError(f"app-config: {_dotted(error.absolute_path)}: {_describe(error)}")
+
+
+def _dotted(path: Any) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    if error.validator == "required":
+        return error.message.replace("is a required property", "is required")
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value)
+        return f"must be one of {allowed}, not {error.instance!r}"
+    if error.validator == "pattern" and error.schema is _URL:
+        return f"must be an http(s) URL, not {error.instance!r}"
+    if error.validator == "type":
+        return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
+    return error.message

@@ -1,0 +1,185 @@
+"""The plugin registry: the one module of ``portal`` that plugins import.
+
+Core apps and plugins contribute to the portal through the same functions, called
+from their ``AppConfig.ready()``:
+
+- :func:`register_nav_item` adds a sidebar entry (:class:`NavItem`): a label, a URL
+  name, an icon and a ``weight`` that orders the sidebar (lower first). Staff-only
+  items are hidden from everyone else.
+- :func:`register_entity_tab` and :func:`register_entity_card` add a tab or an
+  Overview card to entity pages (:class:`EntityContent`). Each names a template and
+  may give ``applies_to(entity)`` so it shows only for the entities it understands
+  (say, Components annotated ``github.com/project-slug``) and ``get_context(entity,
+  request)`` for the data its template needs. Core pages render contributions through
+  the ``{% render_entity_content %}`` tag, which isolates a failing plugin: the page
+  still loads and shows a small "this plugin failed" card.
+- :func:`register_search_source` adds a function the search page calls with the
+  query; it returns :class:`SearchResult` objects.
+
+Registration validates its input and raises ``TypeError``/``ValueError`` with a
+precise message at start-up, not when a page is first rendered. Contributions are
+ordered by ``weight``, never by install order. :func:`temporarily_registered` undoes
+registrations at the end of a ``with`` block, for tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "EntityContent",
+    "NavItem",
+    "SearchResult",
+    "entity_cards",
+    "entity_tabs",
+    "nav_items",
+    "register_entity_card",
+    "register_entity_tab",
+    "register_nav_item",
+    "register_search_source",
+    "search",
+    "temporarily_registered",
+]
+
+logger = logging.getLogger(__name__)
+
+Entity = Mapping[str, Any]
+SearchSource = Callable[[str, Any], list["SearchResult"]]
+
+
+def _always(entity: Entity) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A sidebar entry."""
+
+    key: str
+    label: str
+    url_name: str
+    icon: str = "dot"
+    weight: int = 500
+    staff_only: bool = False
+
+
+@dataclass(frozen=True)
+class EntityContent:
+    """A tab or card on entity pages."""
+
+    key: str
+    title: str
+    template_name: str
+    weight: int = 500
+    applies_to: Callable[[Entity], bool] = _always
+    get_context: Callable[[Entity, Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit on the search page."""
+
+    title: str
+    url: str
+    kind: str
+    snippet: str = ""
+    score: float = 0.0
+
+
+@dataclass
+class _Registry:
+    nav_items: dict[str, NavItem] = field(default_factory=dict)
+    entity_tabs: dict[str, EntityContent] = field(default_factory=dict)
+    entity_cards: dict[str, EntityContent] = field(default_factory=dict)
+    search_sources: dict[str, SearchSource] = field(default_factory=dict)
+
+
+_registry = _Registry()
+
+
+def _add(store: dict[str, Any], key: str, value: Any, what: str) -> None:
+    if not key or not isinstance(key, str):
+        raise ValueError(f"a {what} needs a non-empty string key")
+    existing = store.get(key)
+    if existing is not None and existing != value:
+        raise ValueError(f"a {what} with key {key!r} is already registered")
+    store[key] = value
+
+
+def register_nav_item(item: NavItem) -> None:
+    """Add ``item`` to the sidebar."""
+    if not isinstance(item, NavItem):
+        raise TypeError(f"register_nav_item() takes a NavItem, not {type(item).__name__}")
+    _add(_registry.nav_items, item.key, item, "navigation item")
+
+
+def register_entity_tab(tab: EntityContent) -> None:
+    """Add ``tab`` to the entity pages it applies to."""
+    if not isinstance(tab, EntityContent):
+        raise TypeError(f"register_entity_tab() takes an EntityContent, not {type(tab).__name__}")
+    _add(_registry.entity_tabs, tab.key, tab, "entity tab")
+
+
+def register_entity_card(card: EntityContent) -> None:
+    """Add ``card`` to the Overview tab of the entity pages it applies to."""
+    if not isinstance(card, EntityContent):
+        raise TypeError(f"register_entity_card() takes an EntityContent, not {type(card).__name__}")
+    _add(_registry.entity_cards, card.key, card, "entity card")
+
+
+def register_search_source(key: str, source: SearchSource) -> None:
+    """Add ``source(query, user) -> list[SearchResult]`` to the search page."""
+    if not callable(source):
+        raise TypeError("register_search_source() takes a callable")
+    _add(_registry.search_sources, key, source, "search source")
+
+
+def nav_items(user: Any) -> list[NavItem]:
+    """The sidebar for ``user``, ordered by weight."""
+    is_staff = bool(getattr(user, "is_staff", False))
+    items = [i for i in _registry.nav_items.values() if is_staff or not i.staff_only]
+    return sorted(items, key=lambda i: (i.weight, i.label))
+
+
+def entity_tabs(entity: Entity) -> list[EntityContent]:
+    """The registered tabs that apply to ``entity``, ordered by weight."""
+    return _applicable(_registry.entity_tabs.values(), entity)
+
+
+def entity_cards(entity: Entity) -> list[EntityContent]:
+    """The registered cards that apply to ``entity``, ordered by weight."""
+    return _applicable(_registry.entity_cards.values(), entity)
+
+
+def _applicable(contents: Any, entity: Entity) -> list[EntityContent]:
+    return sorted((c for c in contents if c.applies_to(entity)), key=lambda c: c.weight)
+
+
+def search(query: str, user: Any) -> list[SearchResult]:
+    """Ask every search source for ``query``; best results first.
+
+    A source that raises is logged and skipped, so one broken plugin cannot take the
+    search page down for everyone.
+    """
+    results: list[SearchResult] = []
+    for key, source in _registry.search_sources.items():
+        try:
+            results.extend(source(query, user))
+        except Exception:
+            logger.exception("search source %r failed for query %r", key, query)
+    return sorted(results, key=lambda r: -r.score)
+
+
+@contextmanager
+def temporarily_registered() -> Iterator[None]:
+    """Undo every registration made inside the ``with`` block (for tests)."""
+    saved = {name: dict(store) for name, store in vars(_registry).items()}
+    try:
+        yield
+    finally:
+        for name, store in saved.items():
+            setattr(_registry, name, store)

@@ -1,0 +1,20 @@
+"""Greenroom's URLs."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.views import auth, health, pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("search/", pages.search, name="search"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.LogoutView.as_view(), name="logout"),
+    path("auth/", include("social_django.urls", namespace="social")),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("", include("catalog.urls")),
+    path("create/", include("scaffolder.urls")),
+    path("docs/", include("techdocs.urls")),
+]

@@ -1,0 +1,15 @@
+"""The scaffolder: golden-path templates, their forms and the tasks that run them."""
+
+from django.apps import AppConfig
+
+
+class ScaffolderConfig(AppConfig):
+    name = "scaffolder"
+    verbose_name = "Scaffolder"
+
+    def ready(self) -> None:
+        from portal.plugins import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem("create", "Create", "scaffolder:index", icon="create", weight=400)
+        )

@@ -1,0 +1,8 @@
+"""Scaffolder pages."""
+
+from django.urls import path
+
+from scaffolder import views
+
+app_name = "scaffolder"
+urlpatterns = [path("", views.index, name="index")]
