@@ -96,7 +96,7 @@ def test_broker_is_the_filesystem_transport_by_default(tmp_path: Path) -> None:
     broker = broker_settings({}, tmp_path)
     assert broker["broker_url"] == "filesystem://"
     folders = [Path(v) for k, v in broker["broker_transport_options"].items() if "folder" in k]
-    assert len(folders) == 5  # in, out, processed and control: all inside the var dir
+    assert len(folders) == 4  # in, out, processed and control: all inside the var dir
     assert all(folder.is_dir() and tmp_path in folder.parents for folder in folders)
 
 
