@@ -29,8 +29,10 @@ def setup_django(var: str) -> None:
     from django.core.management import call_command
 
     settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -43,8 +45,10 @@ def measure(requests: int) -> None:
     user, _ = get_user_model().objects.get_or_create(username="bench")
     client = Client()
     client.force_login(user)
-    print(f"{'page':24} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}   ({requests} requests each, "
-          f"{connection.vendor})")
+    print(
+        f"{'page':24} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8}   ({requests} requests each, "
+        f"{connection.vendor})"
+    )
     for page in PAGES:
         client.get(page)  # warm caches
         timings = []

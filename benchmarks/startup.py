@@ -28,7 +28,10 @@ def time_to_serving(env: dict[str, str], port: int) -> float:
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
-        cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=PROJECT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         while True:
@@ -46,8 +49,11 @@ def time_to_serving(env: dict[str, str], port: int) -> float:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as var:
-        env = {**os.environ, "GREENROOM_VAR_DIR": var,
-               "DATABASE_URL": f"sqlite:///{var}/greenroom.sqlite3"}
+        env = {
+            **os.environ,
+            "GREENROOM_VAR_DIR": var,
+            "DATABASE_URL": f"sqlite:///{var}/greenroom.sqlite3",
+        }
         port = free_port()
         first = time_to_serving(env, port)
         second = time_to_serving(env, port)

@@ -184,7 +184,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str(ENV, "LOG_LEVEL", "INFO").upper()},
     # The pool logs every failed reconnect attempt; /readyz and the start-up check
     # already report an unreachable database once, clearly.
-    "loggers": {"psycopg.pool": {"level": "ERROR"}},
+    # kombu warns that the folder broker has no host name; it needs none.
+    "loggers": {"psycopg.pool": {"level": "ERROR"}, "kombu.connection": {"level": "ERROR"}},
 }
 CELERY_BEAT_SCHEDULE = {
     "prune-finished-jobs": {

@@ -52,31 +52,31 @@ def test_gunicorn_serves_pages_and_compressed_static_files(tmp_path: Path) -> No
         assert "immutable" in css.headers["cache-control"]
 
 
-@pytest.mark.services
-def test_artefacts_are_stored_in_s3(s3_endpoint: str, settings) -> None:
+def s3_client(endpoint: str):
     import boto3
 
-    boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    ).create_bucket(Bucket="greenroom-artefacts")
+    return boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test",
+    )  # fmt: skip
+
+
+@pytest.mark.services
+def test_artefacts_are_stored_in_s3(s3_endpoint: str, settings, monkeypatch) -> None:
+    s3_client(s3_endpoint).create_bucket(Bucket="greenroom-artefacts")
     env = {
         "S3_BUCKET": "greenroom-artefacts",
         "S3_ENDPOINT_URL": s3_endpoint,
         "S3_REGION": "us-east-1",
         "S3_PREFIX": "portal",
     }
+    # Credentials reach boto3 through its own chain, as in production.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")
     settings.STORAGES = {
         **settings.STORAGES,
-        **{"default": storage_settings(env, Path("."))["default"]},
+        "default": storage_settings(env, Path("."))["default"],
     }
-    import os
-
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
     storage = storages["default"]
     name = storage.save(
         "techdocs/default/component/checkout/index.html", ContentFile(b"<h1>hi</h1>")
@@ -84,13 +84,7 @@ def test_artefacts_are_stored_in_s3(s3_endpoint: str, settings) -> None:
     assert storage.exists(name)
     with storage.open(name) as handle:
         assert handle.read() == b"<h1>hi</h1>"
-    objects = boto3.client(
-        "s3",
-        endpoint_url=s3_endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    ).list_objects_v2(Bucket="greenroom-artefacts")
+    objects = s3_client(s3_endpoint).list_objects_v2(Bucket="greenroom-artefacts")
     assert [o["Key"] for o in objects["Contents"]] == [f"portal/{name}"]
 
 

@@ -115,49 +115,33 @@ def postgres_server() -> Iterator[Postgres]:
 
 
 @contextmanager
-def redis_server() -> Iterator[str]:
-    """A throwaway Redis; yields its URL."""
-    binary = require_binary("redis-server")
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="greenroom-redis-")
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def _listening(command: list[str], port: int, what: str) -> Iterator[None]:
+    """Run ``command`` until the block ends, once it listens on ``port``."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        wait_for(lambda: port_open(port), "redis-server")
-        yield f"redis://127.0.0.1:{port}/0"
+        wait_for(lambda: port_open(port), what)
+        yield
     finally:
         process.terminate()
         process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A throwaway Redis without persistence; yields its URL."""
+    binary = require_binary("redis-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="greenroom-redis-") as workdir:
+        command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--dir", workdir]  # fmt: skip
+        with _listening(command, port, "redis-server"):
+            yield f"redis://127.0.0.1:{port}/0"
 
 
 @contextmanager
 def s3_server() -> Iterator[str]:
     """moto's S3-compatible server (a PyPI package); yields its endpoint URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for(lambda: port_open(port), "moto S3 server")
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with _listening(command, port, "moto S3 server"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)

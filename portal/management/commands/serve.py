@@ -69,6 +69,7 @@ class Command(BaseCommand):
             "portal.celery",
             "worker",
             "--beat",
+            "--quiet",
             "--loglevel",
             "WARNING",
             "--concurrency",
