@@ -8,7 +8,12 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from portal.jobs import register_runner
         from portal.plugins import NavItem, register_nav_item
+
+        from catalog.jobs import RefreshLocationJob
+
+        register_runner(RefreshLocationJob)
 
         register_nav_item(
             NavItem("catalog", "Catalog", "catalog:index", icon="catalog", weight=100)

@@ -188,6 +188,7 @@ LOGGING = {
     "loggers": {"psycopg.pool": {"level": "ERROR"}, "kombu.connection": {"level": "ERROR"}},
 }
 CELERY_BEAT_SCHEDULE = {
+    "catalog-refresh-due": {"task": "catalog.tasks.refresh_due", "schedule": 30},
     "prune-finished-jobs": {
         "task": "portal.tasks.run_scheduled",
         "schedule": 24 * 3600,

@@ -61,10 +61,27 @@ def load_app_config(paths: Iterable[Path], environ: Mapping[str, str]) -> dict[s
     """
     merged: dict[str, Any] = {}
     for path in paths:
-        document = _read_yaml(path)
-        merged = merge(merged, substitute_env(document, environ, source=str(path)))
+        document = substitute_env(_read_yaml(path), environ, source=str(path))
+        merged = merge(merged, _absolute_file_locations(document, path.resolve().parent))
     validate_app_config(merged)
     return merged
+
+
+def _absolute_file_locations(document: dict[str, Any], directory: Path) -> dict[str, Any]:
+    """Make relative ``file`` targets in ``catalog.locations`` relative to the config
+    file that declares them, so they mean the same whatever the working directory."""
+    catalog = document.get("catalog")
+    locations = catalog.get("locations") if isinstance(catalog, dict) else None
+    if not isinstance(locations, list):
+        return document
+    fixed = [
+        {**loc, "target": str(directory / loc["target"])}
+        if isinstance(loc, dict) and loc.get("type") == "file"
+        and isinstance(loc.get("target"), str) and not Path(loc["target"]).is_absolute()
+        else loc
+        for loc in locations
+    ]
+    return {**document, "catalog": {**catalog, "locations": fixed}}
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

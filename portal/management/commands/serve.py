@@ -37,6 +37,9 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         _, password = ensure_admin(os.environ.get("GREENROOM_ADMIN_PASSWORD") or None)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Read catalog locations that were never read (the demo catalog on a first
+        # start) before serving, so the catalog is not empty; the worker does the rest.
+        call_command("catalog", "refresh", "--pending")
         children = self._start(options["bind"], options["web_workers"])
         try:
             self._wait_until_serving(options["bind"], children)

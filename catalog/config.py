@@ -1,0 +1,87 @@
+"""The catalog's settings, read from app-config's ``catalog``, ``backend.reading`` and
+``integrations`` blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from catalog.ingestion.rules import CatalogRules
+from catalog.readers.policy import GitHubIntegration, ReadingPolicy
+
+__all__ = ["CatalogSettings", "catalog_settings"]
+
+DEFAULT_INTERVAL = timedelta(minutes=5)
+_UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+@dataclass(frozen=True)
+class CatalogSettings:
+    """Everything ingestion needs to know from configuration."""
+
+    locations: tuple[dict[str, Any], ...]
+    rules: CatalogRules
+    orphan_strategy: str
+    #: None when scheduled refreshing is switched off (``processingInterval: false``).
+    interval: timedelta | None
+    policy: ReadingPolicy
+
+
+def catalog_settings() -> CatalogSettings:
+    """Build the catalog settings from the loaded app-config."""
+    config = settings.APP_CONFIG
+    catalog = config.get("catalog") or {}
+    locations = tuple(catalog.get("locations") or [])
+    return CatalogSettings(
+        locations=locations,
+        rules=CatalogRules.from_config(catalog),
+        orphan_strategy=catalog.get("orphanStrategy", "keep"),
+        interval=_interval(catalog.get("processingInterval", None)),
+        policy=_policy(config, locations),
+    )
+
+
+def _interval(value: Any) -> timedelta | None:
+    if value is False:
+        return None
+    if value is None:
+        return DEFAULT_INTERVAL
+    if isinstance(value, dict):
+        seconds = sum(float(value.get(unit, 0)) * factor for unit, factor in _UNITS.items())
+        return timedelta(seconds=max(seconds, 1))
+    match = re.fullmatch(r"\s*(\d+)\s*(s|m|h|d)\s*", str(value))
+    if match:
+        factor = {"s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+        return timedelta(seconds=int(match.group(1)) * factor)
+    return DEFAULT_INTERVAL
+
+
+def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> ReadingPolicy:
+    reading = (config.get("backend") or {}).get("reading") or {}
+    allowed = tuple(str(item["host"]) for item in reading.get("allow") or [] if "host" in item)
+    github = tuple(
+        GitHubIntegration(
+            host=item["host"],
+            token=item.get("token") or None,
+            api_base_url=item.get("apiBaseUrl") or _github_api(item["host"]),
+            raw_base_url=item.get("rawBaseUrl") or None,
+        )
+        for item in (config.get("integrations") or {}).get("github") or []
+    )
+    roots = {Path(loc["target"]).resolve().parent for loc in locations if loc["type"] == "file"}
+    roots |= {Path(d).resolve() for d in (config.get("catalog") or {}).get("readableDirectories", [])}
+    return ReadingPolicy(
+        allowed_hosts=allowed,
+        github=github,
+        file_roots=tuple(sorted(roots)),
+        allow_private_hosts=tuple(str(h) for h in reading.get("allowPrivateHosts") or []),
+    )
+
+
+def _github_api(host: str) -> str:
+    return "https://api.github.com" if host == "github.com" else f"https://{host}/api/v3"

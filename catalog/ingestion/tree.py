@@ -1,0 +1,267 @@
+"""Read a registered location and everything it points to, and process each document.
+
+Django-free: given a reader, it walks the location's files (following ``Location``
+entities' ``target``/``targets``, detecting cycles), parses each file, and turns each
+document into either a processed entity (placeholders resolved, validated, allowed by
+the rules, annotated, relations derived) or a problem that names the file, the
+document index, the field and the rule.
+
+Greenroom is stricter about *where* errors land and more forgiving about their
+*reach* than Backstage: one bad document does not stop the valid documents of its
+file, and a file that cannot be read or parsed keeps the entities it produced last
+time (they are neither updated nor orphaned), while its error is shown on the
+location and on the Location entity that points at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from catalog.ingestion.annotate import annotate
+from catalog.ingestion.rules import CatalogRules
+from catalog.ingestion.stitch import dumps
+from catalog.model.errors import (
+    CatalogError,
+    EntityValidationError,
+    PlaceholderError,
+    ReadError,
+    YamlError,
+)
+from catalog.model.placeholders import resolve_placeholders
+from catalog.model.refs import entity_ref
+from catalog.model.relations import derive_relations
+from catalog.model.validation import validate_entity
+from catalog.model.yaml_docs import parse_documents
+from catalog.readers.targets import resolve_target
+
+__all__ = ["Emitted", "Problem", "TreeResult", "generated_location", "read_tree"]
+
+#: Reads ``(type, target)`` and returns the bytes; raises ReadError.
+ReadBytes = Callable[[str, str], bytes]
+
+MAX_FILES = 2000
+MAX_DEPTH = 32
+
+
+@dataclass
+class Emitted:
+    """A document that became a valid, processed entity."""
+
+    ref: str
+    entity: dict[str, Any]
+    authored: dict[str, Any]
+    relations: list[tuple[str, str, str]]
+    location_key: str
+    parent_ref: str
+    content_hash: str = ""
+
+
+@dataclass
+class Problem:
+    """Something wrong with one file or one document, shown on the location."""
+
+    file: str
+    message: str
+    document: int | None = None
+    entity: str = ""
+    field: str = ""
+
+    def line(self) -> str:
+        """``file:document:field: message``, the form ``catalog validate`` prints."""
+        where = self.file
+        if self.document is not None:
+            where += f":{self.document}"
+        if self.field:
+            where += f":{self.field}"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "document": self.document, "entity": self.entity,
+                "field": self.field, "message": self.message}  # fmt: skip
+
+
+@dataclass
+class TreeResult:
+    """Everything one read of a location produced."""
+
+    entities: list[Emitted] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    #: Files read and parsed in this pass (``type:target``).
+    read_files: set[str] = field(default_factory=set)
+    #: Files that could not be read or parsed: their previous entities are kept.
+    failed_files: set[str] = field(default_factory=set)
+    #: Processing errors per entity ref, for entities that exist from an earlier read.
+    entity_errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    #: Set when the root target itself could not be read or parsed.
+    root_error: str = ""
+
+
+def generated_location(location_type: str, target: str, presence: str) -> dict[str, Any]:
+    """The Location entity Backstage generates for a registered location."""
+    key = f"{location_type}:{target}"
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+    return {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Location",
+        "metadata": {"name": f"generated-{digest}", "namespace": "default"},
+        "spec": {"type": location_type, "target": target, "presence": presence},
+    }
+
+
+class _Walker:
+    def __init__(self, origin_type: str, origin_target: str, read: ReadBytes,
+                 rules: CatalogRules) -> None:  # fmt: skip
+        self.origin_type, self.origin_target = origin_type, origin_target
+        self.origin_key = f"{origin_type}:{origin_target}"
+        self.read, self.rules = read, rules
+        self.result = TreeResult()
+        self.seen_refs: dict[str, str] = {}
+        self.visited_files: set[str] = set()
+
+    def fail(self, problem: Problem, error: CatalogError | None = None) -> None:
+        self.result.problems.append(problem)
+        if problem.entity and error is not None:
+            self.result.entity_errors.setdefault(problem.entity, []).append(
+                {"name": error.name, "message": problem.message}
+            )
+
+    def process(self, raw: Any, file_type: str, file_target: str, index: int | None,
+                parent_ref: str, *, check_rules: bool = True) -> Emitted | None:  # fmt: skip
+        key = f"{file_type}:{file_target}"
+        if not isinstance(raw, dict):
+            self.fail(Problem(key, f"Expected object at root, got {_type_name(raw)}", index))
+            return None
+        guess = _guess_ref(raw)
+        try:
+            resolved = resolve_placeholders(
+                raw, base_type=file_type, base_target=file_target, read=self.read
+            )
+            entity = validate_entity(resolved)
+            ref = entity_ref(entity)
+            allowed = self.rules.is_allowed(entity, self.origin_type, self.origin_target)
+            if check_rules and not allowed:
+                raise EntityValidationError(
+                    f"Entity {ref} at {key}, originated at {self.origin_key}, "
+                    "is not of an allowed kind for that location",
+                    field="kind",
+                )
+            entity = annotate(_sorted_ref_arrays(entity), key, self.origin_key)
+            relations = [tuple(r) for r in derive_relations(entity)]
+        except (EntityValidationError, PlaceholderError) as exc:
+            self.fail(Problem(key, str(exc), index, guess, exc.field), exc)
+            return None
+        first = self.seen_refs.get(ref)
+        if first is not None:
+            self.fail(Problem(key, f"Entity {ref} is also defined in {first}; the first "
+                                   "definition is kept", index, ref, "metadata.name"))  # fmt: skip
+            return None
+        self.seen_refs[ref] = key
+        emitted = Emitted(ref, entity, raw, relations, key, parent_ref)
+        emitted.content_hash = hashlib.sha256(
+            dumps([entity, relations, key, parent_ref]).encode()
+        ).hexdigest()
+        self.result.entities.append(emitted)
+        return emitted
+
+    def visit_targets(self, location: Emitted, file_type: str, file_target: str,
+                      depth: int) -> None:  # fmt: skip
+        spec = location.entity.get("spec", {})
+        targets = [t for t in [spec.get("target"), *(spec.get("targets") or [])] if t]
+        target_type = spec.get("type") or file_type
+        optional = spec.get("presence") == "optional"
+        for target in targets:
+            try:
+                # The root's target is the registered location itself; other targets are
+                # relative to the file that lists them, unless they name another type.
+                if not location.parent_ref or target_type != file_type:
+                    resolved = (target_type, target)
+                else:
+                    resolved = resolve_target(file_type, file_target, target)
+            except ReadError as exc:
+                self.fail(Problem(location.location_key, str(exc), entity=location.ref,
+                                  field="spec.target"), exc)  # fmt: skip
+                continue
+            self.visit_file(*resolved, parent=location, optional=optional, depth=depth)
+
+    def visit_file(self, file_type: str, file_target: str, *, parent: Emitted, optional: bool,
+                   depth: int) -> None:  # fmt: skip
+        key = f"{file_type}:{file_target}"
+        if key in self.visited_files:
+            self.fail(Problem(parent.location_key, f"Location cycle: {key} is already being "
+                              "read from this location", entity=parent.ref,
+                              field="spec.target"), ReadError("cycle"))  # fmt: skip
+            return
+        if depth > MAX_DEPTH or len(self.visited_files) >= MAX_FILES:
+            self.fail(Problem(key, f"Too many nested locations (more than {MAX_FILES} files or "
+                              f"{MAX_DEPTH} levels)", entity=parent.ref), ReadError("limit"))
+            return
+        self.visited_files.add(key)
+        try:
+            documents = parse_documents(self.read(file_type, file_target), source=key)
+        except ReadError as exc:
+            if exc.not_found and optional:
+                return
+            self._file_failed(key, parent, exc)
+            return
+        except YamlError as exc:
+            self._file_failed(key, parent, exc)
+            return
+        self.result.read_files.add(key)
+        for index, raw in documents:
+            emitted = self.process(raw, file_type, file_target, index, parent.ref)
+            if emitted is not None and emitted.entity["kind"] == "Location":
+                self.visit_targets(emitted, file_type, file_target, depth + 1)
+
+    def _file_failed(self, key: str, parent: Emitted, error: CatalogError) -> None:
+        self.result.failed_files.add(key)
+        message = str(error)
+        if not parent.parent_ref:
+            self.result.root_error = message
+        self.fail(Problem(key, message, entity=parent.ref), error)
+
+
+def read_tree(
+    location_type: str, target: str, *, presence: str, read: ReadBytes, rules: CatalogRules
+) -> TreeResult:
+    """Read the registered location ``type:target`` and everything it leads to."""
+    walker = _Walker(location_type, target, read, rules)
+    # The generated root is the registration itself, not a file's content: rules
+    # govern what locations bring in, not the location.
+    root = walker.process(generated_location(location_type, target, presence),
+                          location_type, target, None, "", check_rules=False)  # fmt: skip
+    if root is None:
+        return walker.result
+    walker.visit_targets(root, location_type, target, depth=0)
+    return walker.result
+
+
+_REF_ARRAYS = ("providesApis", "consumesApis", "dependsOn", "dependencyOf", "memberOf",
+               "children", "members")  # fmt: skip
+
+
+def _sorted_ref_arrays(entity: dict[str, Any]) -> dict[str, Any]:
+    """Sort the spec's arrays of refs, as Backstage stores them, so both serve the
+    same entity and reordering a list in YAML is not a change."""
+    spec = entity.get("spec")
+    if isinstance(spec, dict):
+        for name in _REF_ARRAYS:
+            values = spec.get(name)
+            if isinstance(values, list) and all(isinstance(v, str) for v in values):
+                spec[name] = sorted(values)
+    return entity
+
+
+def _guess_ref(raw: dict[str, Any]) -> str:
+    """Best-effort ref of an invalid document, to attach its errors to a stored entity."""
+    try:
+        return entity_ref(raw)
+    except Exception:
+        return ""
+
+
+def _type_name(value: Any) -> str:
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+            type(None): "null"}.get(type(value), type(value).__name__)  # fmt: skip

@@ -1,0 +1,155 @@
+"""The catalog's tables: locations, entities, relations and the flattened field index.
+
+The shapes follow Backstage's catalog (see DESIGN "Data model") with two differences
+that make Greenroom easier to operate: a location records its last error and the
+per-document problems of its last refresh, so bad input is visible where it was
+registered; and the served entity is stored pre-serialised (``final_json``) so the API
+streams it without decoding and re-encoding JSON on every request.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.db import models
+
+__all__ = ["Entity", "EntityField", "Location", "LocationSource", "Relation"]
+
+
+class LocationSource(models.TextChoices):
+    """Who registered a location."""
+
+    CONFIG = "config", "app-config"
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    CLI = "cli", "Command line"
+    SCAFFOLDER = "scaffolder", "Scaffolder"
+
+
+class Location(models.Model):
+    """A registered root location (a file, URL or git path) that entities are read from."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    type = models.CharField(max_length=32)
+    target = models.TextField()
+    source = models.CharField(max_length=16, choices=LocationSource.choices)
+    presence = models.CharField(max_length=16, default="required")
+    #: Kinds this location may add (per-location ``rules`` from app-config).
+    allow_kinds = models.JSONField(default=list, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_refresh_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    #: Why the last refresh could not read or parse the location ("" when it could).
+    last_error = models.TextField(blank=True)
+    #: Problems with single documents/entities in the last refresh:
+    #: ``[{"file", "document", "entity", "field", "message"}]``.
+    problems = models.JSONField(default=list, blank=True)
+    next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: A refresh holds the location until this time, so two never run at once.
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created"]
+        constraints = [
+            models.UniqueConstraint(fields=["type", "target"], name="catalog_location_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    @property
+    def ref(self) -> str:
+        """Backstage's location reference, ``<type>:<target>``."""
+        return f"{self.type}:{self.target}"
+
+
+class Entity(models.Model):
+    """One catalog entity, as authored and as served."""
+
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    #: Canonical lower-cased ``kind:namespace/name``.
+    ref = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=63, db_index=True)
+    namespace = models.CharField(max_length=63)
+    name = models.CharField(max_length=63)
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="entities"
+    )
+    #: ``<type>:<target>`` of the file the entity was read from (conflict detection).
+    location_key = models.TextField()
+    #: Ref of the Location entity whose target produced this entity ("" for roots).
+    parent_ref = models.CharField(max_length=200, blank=True)
+    #: The document as written in its file.
+    authored = models.JSONField()
+    #: Validated entity with placeholders resolved and catalog annotations, before
+    #: relations and status are stitched on.
+    processed_json = models.TextField()
+    #: What the API serves: processed + relations + status + uid + etag.
+    final_json = models.TextField(blank=True)
+    etag = models.CharField(max_length=40, blank=True)
+    #: Hash of what processing produced; an unchanged hash skips every write.
+    content_hash = models.CharField(max_length=64)
+    #: Processing errors shown in ``status.items`` (the entity keeps its last good state).
+    errors = models.JSONField(default=list, blank=True)
+    orphan = models.BooleanField(default=False, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "entities"
+        indexes = [models.Index(fields=["location", "location_key"])]
+
+    def __str__(self) -> str:
+        return self.ref
+
+    @property
+    def final(self) -> dict[str, Any]:
+        """The served entity as a dict."""
+        return json.loads(self.final_json or self.processed_json)
+
+    @property
+    def title(self) -> str:
+        """``metadata.title`` or the name, for display."""
+        return self.final.get("metadata", {}).get("title") or self.name
+
+
+class Relation(models.Model):
+    """A directed relation row. Each entity emits both directions of its own relations,
+    so the rows of an entity are replaced as a whole when it is processed again."""
+
+    originating = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    source_ref = models.CharField(max_length=200)
+    type = models.CharField(max_length=64)
+    target_ref = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source_ref", "type"]),
+            models.Index(fields=["target_ref"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_ref} {self.type} {self.target_ref}"
+
+
+class EntityField(models.Model):
+    """A flattened, lower-cased key/value of a served entity: what ``filter=``, facets
+    and the catalog page filters query, with an index on (key, value)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="fields")
+    key = models.CharField(max_length=200)
+    #: Lower-cased value; NULL when longer than 200 characters (exists-only).
+    value = models.CharField(max_length=200, null=True)
+    #: The value as written, for facet labels.
+    original_value = models.CharField(max_length=200, null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "value", "entity"]),
+            models.Index(fields=["entity", "key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

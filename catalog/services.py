@@ -1,0 +1,187 @@
+"""The catalog's public functions: what commands, jobs, the API, pages, the scaffolder
+and plugins call. Nothing outside the catalog reaches into ingestion internals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog.config import CatalogSettings, catalog_settings
+from catalog.ingestion.refresh import LocationBusy, refresh_location
+from catalog.ingestion.rules import BUILTIN_KINDS, CatalogRules, Rule
+from catalog.ingestion.stitcher import stitch_refs
+from catalog.ingestion.tree import Problem, TreeResult, read_tree
+from catalog.ingestion.writer import ChangeSummary, chunks
+from catalog.model.errors import CatalogError
+from catalog.models import Entity, Location, LocationSource, Relation
+from catalog.readers import read
+
+__all__ = [
+    "LOCATION_TYPES",
+    "LocationBusy",
+    "LocationError",
+    "export_entities",
+    "get_entity",
+    "processing_errors",
+    "refresh",
+    "refresh_due_locations",
+    "refresh_entity",
+    "register_location",
+    "sync_config_locations",
+    "unregister_location",
+    "validate_files",
+]
+
+LOCATION_TYPES = ("file", "url", "git")
+
+
+class LocationError(CatalogError):
+    """A location cannot be registered or found (bad type, duplicate, unknown)."""
+
+    name = "InputError"
+
+
+def register_location(location_type: str, target: str, *, source: str = LocationSource.API,
+                      presence: str = "required", refresh_now: bool = True
+                      ) -> tuple[Location, ChangeSummary | None]:  # fmt: skip
+    """Register a root location and (by default) read it right away."""
+    if location_type not in LOCATION_TYPES:
+        raise LocationError(f"Unknown location type {location_type!r}; use one of "
+                            f"{', '.join(LOCATION_TYPES)}")  # fmt: skip
+    if location_type == "file":
+        target = str(Path(target).expanduser().resolve())
+    if Location.objects.filter(type=location_type, target=target).exists():
+        error = LocationError(f"Location {location_type}:{target} already exists")
+        error.name = "ConflictError"
+        raise error
+    location = Location.objects.create(type=location_type, target=target, source=source,
+                                       presence=presence)  # fmt: skip
+    return location, (refresh(location) if refresh_now else None)
+
+
+def unregister_location(location: Location) -> list[str]:
+    """Remove a location and every entity it provided; return the removed refs."""
+    refs = list(location.entities.values_list("ref", flat=True))
+    ids = list(location.entities.values_list("id", flat=True))
+    peers: set[str] = set()
+    for batch in chunks(ids):
+        peers.update(Relation.objects.filter(originating_id__in=batch)
+                     .values_list("source_ref", flat=True).distinct())  # fmt: skip
+    with transaction.atomic():
+        for batch in chunks(ids):
+            Entity.objects.filter(pk__in=batch).delete()
+        location.delete()
+    stitch_refs(peers - set(refs))
+    return refs
+
+
+def refresh(location: Location, config: CatalogSettings | None = None) -> ChangeSummary:
+    """Read one location now (raises LocationBusy while another refresh holds it)."""
+    return refresh_location(location, config)
+
+
+def refresh_entity(ref: str) -> ChangeSummary:
+    """Refresh the location that provides the entity ``ref``."""
+    entity = Entity.objects.select_related("location").filter(ref=ref.lower()).first()
+    if entity is None or entity.location is None:
+        raise LocationError(f"No entity {ref} to refresh")
+    return refresh(entity.location)
+
+
+def sync_config_locations(config: CatalogSettings | None = None) -> tuple[list[str], list[str]]:
+    """Make the registered config locations match ``catalog.locations``.
+
+    Returns (added refs, removed refs). A location removed from the config is
+    unregistered with its entities, as Backstage does for a vanished provider.
+    """
+    config = config or catalog_settings()
+    wanted = {(loc["type"], _config_target(loc)): loc for loc in config.locations}
+    current = {(loc.type, loc.target): loc
+               for loc in Location.objects.filter(source=LocationSource.CONFIG)}  # fmt: skip
+    added = []
+    for key, loc in wanted.items():
+        if key not in current:
+            Location.objects.create(type=key[0], target=key[1], source=LocationSource.CONFIG,
+                                    presence=loc.get("presence", "required"))  # fmt: skip
+            added.append(f"{key[0]}:{key[1]}")
+    removed = []
+    for key, location in current.items():
+        if key not in wanted:
+            unregister_location(location)
+            removed.append(location.ref)
+    return added, removed
+
+
+def _config_target(location: dict[str, Any]) -> str:
+    if location["type"] == "file":
+        return str(Path(location["target"]).resolve())
+    return location["target"]
+
+
+def refresh_due_locations(config: CatalogSettings | None = None) -> dict[str, str]:
+    """Refresh every location whose next refresh time has come; return ref -> outcome."""
+    config = config or catalog_settings()
+    due = Location.objects.filter(Q(next_refresh_at__isnull=True)
+                                  | Q(next_refresh_at__lte=timezone.now()))  # fmt: skip
+    outcomes = {}
+    for location in due:
+        try:
+            summary = refresh(location, config)
+        except LocationBusy:
+            outcomes[location.ref] = "busy"
+            continue
+        outcomes[location.ref] = location.last_error or json.dumps(summary.as_dict())
+    return outcomes
+
+
+def get_entity(ref: str) -> dict[str, Any] | None:
+    """The served entity for ``ref`` (any casing), or None."""
+    row = Entity.objects.filter(ref=ref.lower()).values_list("final_json", flat=True).first()
+    return json.loads(row) if row else None
+
+
+def export_entities() -> Iterator[str]:
+    """Every served entity as a JSON string, ordered by ref (for backups and diffs)."""
+    queryset = Entity.objects.order_by("ref").values_list("final_json", flat=True)
+    yield from queryset.iterator(chunk_size=2000)
+
+
+def processing_errors() -> Iterator[str]:
+    """One line per current problem: location read errors, document problems, and
+    errors on entities that keep their last good state."""
+    for location in Location.objects.order_by("created"):
+        if location.last_error:
+            yield f"{location.ref}: {location.last_error}"
+        for problem in location.problems:
+            yield Problem(**problem).line()
+    for ref, errors in Entity.objects.exclude(errors=[]).order_by("ref").values_list(
+        "ref", "errors"
+    ):
+        for error in errors:
+            yield f"{ref}: {error['name']}: {error['message']}"
+
+
+def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
+    """Check catalog files without storing anything (for CI); returns (entity count,
+    problems). Location entities' targets are followed; every kind is allowed."""
+    config = catalog_settings()
+    rules = CatalogRules([Rule(tuple((k.lower(), None) for k in BUILTIN_KINDS))])
+    count, problems = 0, []
+    for path in paths:
+        resolved = path.resolve()
+        policy = replace(config.policy, file_roots=(*config.policy.file_roots, resolved.parent))
+        tree: TreeResult = read_tree(
+            "file", str(resolved), presence="required", rules=rules,
+            read=lambda kind, target, policy=policy: read(kind, target, policy).data,
+        )  # fmt: skip
+        count += len(tree.entities) - 1  # the generated root is not in the file
+        problems += tree.problems
+    return count, problems
+

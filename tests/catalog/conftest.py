@@ -1,0 +1,103 @@
+"""Fixtures for catalog ingestion tests: a catalog directory and the config to read it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from catalog import services
+from catalog.models import Entity, Location
+
+
+class CatalogFiles:
+    """Writes catalog YAML files into a temporary directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+        return path
+
+
+@pytest.fixture
+def files(tmp_path: Path, settings) -> CatalogFiles:
+    """A catalog directory the file reader may read, with Greenroom's default rules."""
+    root = tmp_path / "catalog"
+    root.mkdir()
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {"readableDirectories": [str(root)]}}
+    return CatalogFiles(root)
+
+
+def register(path: Path) -> Location:
+    """Register ``path`` as a file location (reading it now) and return the location."""
+    location, _ = services.register_location("file", str(path))
+    location.refresh_from_db()
+    return location
+
+
+def served(ref: str) -> dict:
+    """The served entity for ``ref``."""
+    return json.loads(Entity.objects.get(ref=ref).final_json)
+
+
+def relations(ref: str) -> set[tuple[str, str]]:
+    return {(r["type"], r["targetRef"]) for r in served(ref)["relations"]}
+
+
+ORG = """\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-b}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: alice}
+spec: {memberOf: [team-a]}
+"""
+
+SERVICE = """\
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: checkout
+  description: Takes the money
+  tags: [python, payments]
+spec:
+  type: service
+  lifecycle: production
+  owner: team-a
+  system: shop
+  providesApis: [checkout-api]
+  dependsOn: [resource:orders-db]
+---
+apiVersion: backstage.io/v1alpha1
+kind: API
+metadata: {name: checkout-api}
+spec:
+  type: openapi
+  lifecycle: production
+  owner: team-a
+  definition: "openapi: 3.0.0"
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: shop}
+spec: {owner: team-a}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Resource
+metadata: {name: orders-db}
+spec: {type: database, owner: team-b}
+"""

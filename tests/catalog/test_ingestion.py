@@ -1,0 +1,285 @@
+"""Ingestion end to end through the public services: create, stitch, refresh, fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog import services
+from catalog.models import Entity, EntityField, Location
+from tests.catalog.conftest import ORG, SERVICE, register, relations, served
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registering_a_file_ingests_every_entity_with_relations_both_ways(files) -> None:
+    location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    assert location.last_error == "" and location.problems == []
+    refs = set(Entity.objects.values_list("ref", flat=True))
+    assert {"component:default/checkout", "api:default/checkout-api", "group:default/team-a",
+            "user:default/alice", "system:default/shop", "resource:default/orders-db"} <= refs
+    assert relations("component:default/checkout") == {
+        ("ownedBy", "group:default/team-a"),
+        ("partOf", "system:default/shop"),
+        ("providesApi", "api:default/checkout-api"),
+        ("dependsOn", "resource:default/orders-db"),
+    }
+    assert ("ownerOf", "component:default/checkout") in relations("group:default/team-a")
+    assert ("apiProvidedBy", "component:default/checkout") in relations("api:default/checkout-api")
+    assert ("hasMember", "user:default/alice") in relations("group:default/team-a")
+    assert ("dependencyOf", "component:default/checkout") in relations("resource:default/orders-db")
+
+
+def test_served_entity_has_catalog_annotations_uid_and_etag_but_no_generation(files) -> None:
+    path = files.write("catalog-info.yaml", SERVICE)
+    register(path)
+    entity = served("component:default/checkout")
+    annotations = entity["metadata"]["annotations"]
+    assert annotations["backstage.io/managed-by-location"] == f"file:{path}"
+    assert annotations["backstage.io/managed-by-origin-location"] == f"file:{path}"
+    assert len(entity["metadata"]["uid"]) == 36 and len(entity["metadata"]["etag"]) == 40
+    assert "generation" not in entity["metadata"]
+    assert entity["metadata"]["namespace"] == "default"
+    assert "status" not in entity
+    assert entity["relations"] == sorted(entity["relations"], key=lambda r: (r["type"], r["targetRef"]))
+
+
+def test_the_registered_location_is_itself_a_location_entity(files) -> None:
+    location = register(files.write("catalog-info.yaml", SERVICE))
+    roots = Entity.objects.filter(kind="location", parent_ref="")
+    assert roots.count() == 1
+    root = served(roots.get().ref)
+    assert root["spec"] == {"type": "file", "target": location.target, "presence": "required"}
+    assert Entity.objects.get(ref="component:default/checkout").parent_ref == roots.get().ref
+
+
+def test_field_index_rows_follow_backstage_search_rules(files) -> None:
+    register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    entity = Entity.objects.get(ref="component:default/checkout")
+    rows = set(EntityField.objects.filter(entity=entity).values_list("key", "value"))
+    assert ("kind", "component") in rows
+    assert ("spec.type", "service") in rows
+    assert ("metadata.tags", "payments") in rows and ("metadata.tags.payments", "true") in rows
+    assert ("relations.ownedby", "group:default/team-a") in rows
+    assert not any(key.startswith(("relations.", "status")) and "." not in key[10:]
+                   for key, _ in rows if key == "relations")
+    assert not any(key == "metadata.etag" for key, _ in rows)
+
+
+def test_an_invalid_document_is_reported_and_its_neighbours_ingest(files) -> None:
+    broken = SERVICE.replace("name: shop", "name: Shop Floor!")
+    location = register(files.write("catalog-info.yaml", broken))
+    assert Entity.objects.filter(ref="component:default/checkout").exists()
+    assert not Entity.objects.filter(kind="system").exists()
+    [problem] = location.problems
+    assert problem["file"] == f"file:{files.root / 'catalog-info.yaml'}"
+    assert problem["document"] == 2
+    assert problem["field"] == "metadata.name"
+    assert "is not valid" in problem["message"]
+
+
+def test_unchanged_refresh_writes_nothing(files, django_assert_max_num_queries) -> None:
+    location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    before = dict(Entity.objects.values_list("ref", "final_json"))
+    with django_assert_max_num_queries(12):
+        summary = services.refresh(location)
+    assert summary.added == [] and summary.updated == []
+    assert summary.unchanged == len(before)
+    assert dict(Entity.objects.values_list("ref", "final_json")) == before
+
+
+def test_an_edit_updates_the_entity_and_its_relation_peers(files) -> None:
+    path = files.write("catalog-info.yaml", ORG + "---\n" + SERVICE)
+    location = register(path)
+    old_etag = served("component:default/checkout")["metadata"]["etag"]
+    uid = served("component:default/checkout")["metadata"]["uid"]
+    path.write_text(path.read_text().replace("  owner: team-a\n  system: shop",
+                                             "  owner: team-b\n  system: shop"))
+    summary = services.refresh(location)
+    assert summary.updated == ["component:default/checkout"]
+    checkout = served("component:default/checkout")
+    assert checkout["metadata"]["uid"] == uid and checkout["metadata"]["etag"] != old_etag
+    assert ("ownedBy", "group:default/team-b") in relations("component:default/checkout")
+    assert ("ownerOf", "component:default/checkout") not in relations("group:default/team-a")
+    assert ("ownerOf", "component:default/checkout") in relations("group:default/team-b")
+
+
+@pytest.mark.parametrize("breakage", ["delete", "malformed", "not-utf8"])
+def test_an_unreadable_location_keeps_its_last_good_entities(files, breakage: str) -> None:
+    path = files.write("catalog-info.yaml", ORG + "---\n" + SERVICE)
+    location = register(path)
+    before = dict(Entity.objects.values_list("ref", "final_json"))
+    if breakage == "delete":
+        path.unlink()
+    elif breakage == "malformed":
+        path.write_text("apiVersion: [unclosed\n")
+    else:
+        path.write_bytes(b"kind: \xff\xfe\n")
+    services.refresh(location)
+    location.refresh_from_db()
+    assert location.last_error
+    assert location.last_refresh_at > location.last_success_at
+    after = dict(Entity.objects.values_list("ref", "final_json"))
+    root = Entity.objects.get(kind="location", parent_ref="").ref
+    assert {ref: value for ref, value in after.items() if ref != root} == {
+        ref: value for ref, value in before.items() if ref != root}
+    assert not Entity.objects.filter(orphan=True).exists()
+    assert served(root)["status"]["items"][0]["type"] == "backstage.io/catalog-processing"
+
+
+def test_an_entity_that_becomes_invalid_keeps_its_last_good_state_with_an_error(files) -> None:
+    path = files.write("catalog-info.yaml", SERVICE)
+    location = register(path)
+    good = served("component:default/checkout")
+    path.write_text(SERVICE.replace("  lifecycle: production\n  owner: team-a\n  system: shop",
+                                    "  owner: team-a\n  system: shop", 1))
+    services.refresh(location)
+    now = served("component:default/checkout")
+    assert now["spec"] == good["spec"]
+    [item] = now["status"]["items"]
+    assert item["level"] == "error" and "lifecycle" in item["message"]
+    assert not Entity.objects.get(ref="component:default/checkout").orphan
+    path.write_text(SERVICE)
+    services.refresh(location)
+    assert "status" not in served("component:default/checkout")
+
+
+def test_second_location_claiming_a_ref_gets_a_visible_conflict(files) -> None:
+    first = register(files.write("a.yaml", SERVICE))
+    before = served("component:default/checkout")
+    second = register(files.write("b.yaml", SERVICE.replace("Takes the money", "Stolen")))
+    assert served("component:default/checkout") == before
+    messages = [p["message"] for p in second.problems]
+    assert any("component:default/checkout is already provided by" in m for m in messages)
+    assert Entity.objects.get(ref="component:default/checkout").location == first
+
+
+def test_a_removed_document_becomes_an_orphan_and_is_kept(files) -> None:
+    path = files.write("catalog-info.yaml", ORG + "---\n" + SERVICE)
+    location = register(path)
+    path.write_text(ORG)
+    summary = services.refresh(location)
+    assert "component:default/checkout" in summary.orphaned
+    entity = served("component:default/checkout")
+    assert entity["metadata"]["annotations"]["backstage.io/orphan"] == "true"
+    path.write_text(ORG + "---\n" + SERVICE)
+    services.refresh(location)
+    assert "backstage.io/orphan" not in served("component:default/checkout")["metadata"]["annotations"]
+
+
+def test_orphan_strategy_delete_removes_them(files, settings) -> None:
+    path = files.write("catalog-info.yaml", ORG + "---\n" + SERVICE)
+    location = register(path)
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {
+        **settings.APP_CONFIG["catalog"], "orphanStrategy": "delete"}}
+    path.write_text(ORG)
+    summary = services.refresh(location)
+    assert "component:default/checkout" in summary.deleted
+    assert not Entity.objects.filter(ref="component:default/checkout").exists()
+    assert ("ownerOf", "component:default/checkout") not in relations("group:default/team-a")
+
+
+def test_dangling_relation_targets_are_kept(files) -> None:
+    register(files.write("catalog-info.yaml", SERVICE.replace("owner: team-a", "owner: ghosts", 1)))
+    assert ("ownedBy", "group:default/ghosts") in relations("component:default/checkout")
+    assert not Entity.objects.filter(ref="group:default/ghosts").exists()
+
+
+def test_nested_locations_are_followed_and_cycles_reported(files) -> None:
+    files.write("services/checkout.yaml", SERVICE)
+    files.write("org.yaml", ORG)
+    files.write("services/loop.yaml", """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Location
+        metadata: {name: loop}
+        spec: {targets: [../all.yaml]}
+    """)
+    location = register(files.write("all.yaml", """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Location
+        metadata: {name: everything}
+        spec:
+          targets: [./org.yaml, ./services/checkout.yaml, ./services/loop.yaml]
+    """))
+    assert Entity.objects.filter(ref="component:default/checkout").exists()
+    assert Entity.objects.filter(ref="user:default/alice").exists()
+    assert any("cycle" in p["message"].lower() for p in location.problems)
+
+
+def test_rules_reject_kinds_the_location_may_not_add(files, settings) -> None:
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {
+        **settings.APP_CONFIG["catalog"], "rules": [{"allow": ["Component", "API", "Location"]}]}}
+    location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    assert Entity.objects.filter(ref="component:default/checkout").exists()
+    assert not Entity.objects.filter(kind__in=["group", "user", "system"]).exists()
+    assert any("is not of an allowed kind" in p["message"] for p in location.problems)
+
+
+def test_text_placeholder_is_resolved_relative_to_the_file(files) -> None:
+    files.write("specs/checkout.yaml", "openapi: 3.0.0\ninfo: {title: Checkout}\n")
+    register(files.write("catalog-info.yaml", """\
+        apiVersion: backstage.io/v1alpha1
+        kind: API
+        metadata: {name: checkout-api}
+        spec:
+          type: openapi
+          lifecycle: production
+          owner: team-a
+          definition:
+            $text: ./specs/checkout.yaml
+    """))
+    assert served("api:default/checkout-api")["spec"]["definition"].startswith("openapi: 3.0.0")
+
+
+def test_placeholder_escaping_the_location_is_refused(files) -> None:
+    location = register(files.write("catalog-info.yaml", """\
+        apiVersion: backstage.io/v1alpha1
+        kind: API
+        metadata: {name: leak}
+        spec:
+          type: openapi
+          lifecycle: production
+          owner: team-a
+          definition:
+            $text: ../../../../../../etc/passwd
+    """))
+    assert not Entity.objects.filter(ref="api:default/leak").exists()
+    [problem] = location.problems
+    assert problem["field"] == "spec.definition"
+    assert "root:" not in problem["message"]
+
+
+def test_unregister_removes_the_entities_and_updates_peers(files) -> None:
+    register(files.write("org.yaml", ORG))
+    services_location = register(files.write("service.yaml", SERVICE))
+    assert ("ownerOf", "component:default/checkout") in relations("group:default/team-a")
+    removed = services.unregister_location(services_location)
+    assert "component:default/checkout" in removed
+    assert not Location.objects.filter(pk=services_location.pk).exists()
+    assert ("ownerOf", "component:default/checkout") not in relations("group:default/team-a")
+
+
+def test_a_held_location_is_not_refreshed_twice(files) -> None:
+    location = register(files.write("catalog-info.yaml", SERVICE))
+    from django.utils import timezone
+
+    Location.objects.filter(pk=location.pk).update(lease_until=timezone.now() + timezone.timedelta(minutes=5))
+    with pytest.raises(services.LocationBusy):
+        services.refresh(location)
+
+
+def test_query_count_does_not_grow_with_the_number_of_entities(files, django_assert_max_num_queries) -> None:
+    def catalog(n: int) -> str:
+        return "\n---\n".join(
+            SERVICE.split("---")[0].replace("name: checkout", f"name: svc-{i}") for i in range(n)
+        )
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (20, 300):
+        path = files.write(f"c{n}.yaml", catalog(n))
+        with CaptureQueriesContext(connection) as queries:
+            register(path)
+        counts.append(len(queries))
+    assert counts[1] <= counts[0] + 10, counts
