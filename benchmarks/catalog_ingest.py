@@ -78,10 +78,14 @@ def measure(path: Path, entities: int) -> None:
     unchanged = time.perf_counter() - again
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"database:            {connection.vendor}")
-    print(f"entities in file:    {entities}  stored: {stored}  unstitched: {unstitched}  "
-          f"problems: {len(summary.problems)}")
-    print(f"relation rows:       {Relation.objects.count()}  field rows: "
-          f"{EntityField.objects.count()}")
+    print(
+        f"entities in file:    {entities}  stored: {stored}  unstitched: {unstitched}  "
+        f"problems: {len(summary.problems)}"
+    )
+    print(
+        f"relation rows:       {Relation.objects.count()}  field rows: "
+        f"{EntityField.objects.count()}"
+    )
     print(f"ingest + stitch:     {elapsed:.2f} s  ({entities / elapsed:,.0f} entities/s)")
     print(f"SQL queries:         {counter.count}  ({counter.count / entities:.3f} per entity)")
     print(f"unchanged refresh:   {unchanged:.2f} s  ({unchanged / elapsed:.0%} of first ingest)")
@@ -89,12 +93,16 @@ def measure(path: Path, entities: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--entities", type=int, default=1000)
     parser.add_argument("--database-url")
-    parser.add_argument("--postgres", action="store_true",
-                        help="start a throwaway PostgreSQL cluster from the system's binaries")
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="start a throwaway PostgreSQL cluster from the system's binaries",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         var = Path(tmp)

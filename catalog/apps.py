@@ -8,10 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from catalog.jobs import RefreshLocationJob
         from portal.jobs import register_runner
         from portal.plugins import NavItem, register_nav_item
-
-        from catalog.jobs import RefreshLocationJob
 
         register_runner(RefreshLocationJob)
 

@@ -74,7 +74,8 @@ def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> Re
         for item in (config.get("integrations") or {}).get("github") or []
     )
     roots = {Path(loc["target"]).resolve().parent for loc in locations if loc["type"] == "file"}
-    roots |= {Path(d).resolve() for d in (config.get("catalog") or {}).get("readableDirectories", [])}
+    extra = (config.get("catalog") or {}).get("readableDirectories") or []
+    roots |= {Path(d).resolve() for d in extra}
     return ReadingPolicy(
         allowed_hosts=allowed,
         github=github,

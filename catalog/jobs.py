@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from portal.jobs import JobFailed, JobRunner
-
 from catalog import services
 from catalog.models import Location
+from portal.jobs import JobFailed, JobRunner
 
 __all__ = ["RefreshLocationJob"]
 

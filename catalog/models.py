@@ -141,9 +141,9 @@ class EntityField(models.Model):
     entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="fields")
     key = models.CharField(max_length=200)
     #: Lower-cased value; NULL when longer than 200 characters (exists-only).
-    value = models.CharField(max_length=200, null=True)
+    value = models.CharField(max_length=200, null=True)  # noqa: DJ001 - NULL means "too long"
     #: The value as written, for facet labels.
-    original_value = models.CharField(max_length=200, null=True)
+    original_value = models.CharField(max_length=200, null=True)  # noqa: DJ001
 
     class Meta:
         indexes = [

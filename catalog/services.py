@@ -161,8 +161,8 @@ def processing_errors() -> Iterator[str]:
             yield f"{location.ref}: {location.last_error}"
         for problem in location.problems:
             yield Problem(**problem).line()
-    for ref, errors in Entity.objects.exclude(errors=[]).order_by("ref").values_list(
-        "ref", "errors"
+    for ref, errors in (
+        Entity.objects.exclude(errors=[]).order_by("ref").values_list("ref", "errors")
     ):
         for error in errors:
             yield f"{ref}: {error['name']}: {error['message']}"
@@ -184,4 +184,3 @@ def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
         count += len(tree.entities) - 1  # the generated root is not in the file
         problems += tree.problems
     return count, problems
-

@@ -14,7 +14,7 @@ def refresh_due() -> dict[str, str]:
     """Sync the config locations, then refresh every location that is due.
 
     Beat calls this every few seconds; each location carries its own next refresh
-    time (spread over [interval, 1.5 × interval]), so the work is spread out too.
+    time (spread over [interval, 1.5 x interval]), so the work is spread out too.
     Scheduled refreshes record their outcome on the location, not as job rows, so a
     quiet catalog does not fill the job table.
     """

@@ -66,7 +66,7 @@ def _claim(location: Location) -> None:
 
 
 def next_refresh_time(config: CatalogSettings) -> timezone.datetime | None:
-    """When to refresh next: a random point in [interval, 1.5 × interval] from now, so
+    """When to refresh next: a random point in [interval, 1.5 x interval] from now, so
     locations registered together do not all refresh together."""
     if config.interval is None:
         return None

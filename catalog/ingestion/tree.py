@@ -195,8 +195,15 @@ class _Walker:
                               field="spec.target"), ReadError("cycle"))  # fmt: skip
             return
         if depth > MAX_DEPTH or len(self.visited_files) >= MAX_FILES:
-            self.fail(Problem(key, f"Too many nested locations (more than {MAX_FILES} files or "
-                              f"{MAX_DEPTH} levels)", entity=parent.ref), ReadError("limit"))
+            self.fail(
+                Problem(
+                    key,
+                    f"Too many nested locations (more than {MAX_FILES} files or "
+                    f"{MAX_DEPTH} levels)",
+                    entity=parent.ref,
+                ),
+                ReadError("limit"),
+            )
             return
         self.visited_files.add(key)
         try:

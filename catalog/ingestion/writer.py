@@ -107,8 +107,18 @@ def _write_batch(location: Location, batch: list[Emitted], existing: dict[str, A
         else:
             summary.unchanged += 1
     Entity.objects.bulk_create(creates)
-    Entity.objects.bulk_update(updates, ["authored", "processed_json", "content_hash",
-                                         "location_key", "parent_ref", "errors", "orphan"])
+    Entity.objects.bulk_update(
+        updates,
+        [
+            "authored",
+            "processed_json",
+            "content_hash",
+            "location_key",
+            "parent_ref",
+            "errors",
+            "orphan",
+        ],
+    )
     summary.added += [e.ref for e in creates]
     summary.updated += [e.ref for e in updates]
     by_ref = {item.ref: item for item in batch}

@@ -15,8 +15,14 @@ def test_registering_a_file_ingests_every_entity_with_relations_both_ways(files)
     location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
     assert location.last_error == "" and location.problems == []
     refs = set(Entity.objects.values_list("ref", flat=True))
-    assert {"component:default/checkout", "api:default/checkout-api", "group:default/team-a",
-            "user:default/alice", "system:default/shop", "resource:default/orders-db"} <= refs
+    assert {
+        "component:default/checkout",
+        "api:default/checkout-api",
+        "group:default/team-a",
+        "user:default/alice",
+        "system:default/shop",
+        "resource:default/orders-db",
+    } <= refs
     assert relations("component:default/checkout") == {
         ("ownedBy", "group:default/team-a"),
         ("partOf", "system:default/shop"),
@@ -40,7 +46,9 @@ def test_served_entity_has_catalog_annotations_uid_and_etag_but_no_generation(fi
     assert "generation" not in entity["metadata"]
     assert entity["metadata"]["namespace"] == "default"
     assert "status" not in entity
-    assert entity["relations"] == sorted(entity["relations"], key=lambda r: (r["type"], r["targetRef"]))
+    assert entity["relations"] == sorted(
+        entity["relations"], key=lambda r: (r["type"], r["targetRef"])
+    )
 
 
 def test_the_registered_location_is_itself_a_location_entity(files) -> None:
@@ -60,8 +68,11 @@ def test_field_index_rows_follow_backstage_search_rules(files) -> None:
     assert ("spec.type", "service") in rows
     assert ("metadata.tags", "payments") in rows and ("metadata.tags.payments", "true") in rows
     assert ("relations.ownedby", "group:default/team-a") in rows
-    assert not any(key.startswith(("relations.", "status")) and "." not in key[10:]
-                   for key, _ in rows if key == "relations")
+    assert not any(
+        key.startswith(("relations.", "status")) and "." not in key[10:]
+        for key, _ in rows
+        if key == "relations"
+    )
     assert not any(key == "metadata.etag" for key, _ in rows)
 
 
@@ -92,8 +103,11 @@ def test_an_edit_updates_the_entity_and_its_relation_peers(files) -> None:
     location = register(path)
     old_etag = served("component:default/checkout")["metadata"]["etag"]
     uid = served("component:default/checkout")["metadata"]["uid"]
-    path.write_text(path.read_text().replace("  owner: team-a\n  system: shop",
-                                             "  owner: team-b\n  system: shop"))
+    path.write_text(
+        path.read_text().replace(
+            "  owner: team-a\n  system: shop", "  owner: team-b\n  system: shop"
+        )
+    )
     summary = services.refresh(location)
     assert summary.updated == ["component:default/checkout"]
     checkout = served("component:default/checkout")
@@ -121,7 +135,8 @@ def test_an_unreadable_location_keeps_its_last_good_entities(files, breakage: st
     after = dict(Entity.objects.values_list("ref", "final_json"))
     root = Entity.objects.get(kind="location", parent_ref="").ref
     assert {ref: value for ref, value in after.items() if ref != root} == {
-        ref: value for ref, value in before.items() if ref != root}
+        ref: value for ref, value in before.items() if ref != root
+    }
     assert not Entity.objects.filter(orphan=True).exists()
     assert served(root)["status"]["items"][0]["type"] == "backstage.io/catalog-processing"
 
@@ -130,8 +145,13 @@ def test_an_entity_that_becomes_invalid_keeps_its_last_good_state_with_an_error(
     path = files.write("catalog-info.yaml", SERVICE)
     location = register(path)
     good = served("component:default/checkout")
-    path.write_text(SERVICE.replace("  lifecycle: production\n  owner: team-a\n  system: shop",
-                                    "  owner: team-a\n  system: shop", 1))
+    path.write_text(
+        SERVICE.replace(
+            "  lifecycle: production\n  owner: team-a\n  system: shop",
+            "  owner: team-a\n  system: shop",
+            1,
+        )
+    )
     services.refresh(location)
     now = served("component:default/checkout")
     assert now["spec"] == good["spec"]
@@ -163,14 +183,18 @@ def test_a_removed_document_becomes_an_orphan_and_is_kept(files) -> None:
     assert entity["metadata"]["annotations"]["backstage.io/orphan"] == "true"
     path.write_text(ORG + "---\n" + SERVICE)
     services.refresh(location)
-    assert "backstage.io/orphan" not in served("component:default/checkout")["metadata"]["annotations"]
+    assert (
+        "backstage.io/orphan" not in served("component:default/checkout")["metadata"]["annotations"]
+    )
 
 
 def test_orphan_strategy_delete_removes_them(files, settings) -> None:
     path = files.write("catalog-info.yaml", ORG + "---\n" + SERVICE)
     location = register(path)
-    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {
-        **settings.APP_CONFIG["catalog"], "orphanStrategy": "delete"}}
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {**settings.APP_CONFIG["catalog"], "orphanStrategy": "delete"},
+    }
     path.write_text(ORG)
     summary = services.refresh(location)
     assert "component:default/checkout" in summary.deleted
@@ -187,27 +211,40 @@ def test_dangling_relation_targets_are_kept(files) -> None:
 def test_nested_locations_are_followed_and_cycles_reported(files) -> None:
     files.write("services/checkout.yaml", SERVICE)
     files.write("org.yaml", ORG)
-    files.write("services/loop.yaml", """\
+    files.write(
+        "services/loop.yaml",
+        """\
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: loop}
         spec: {targets: [../all.yaml]}
-    """)
-    location = register(files.write("all.yaml", """\
+    """,
+    )
+    location = register(
+        files.write(
+            "all.yaml",
+            """\
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: everything}
         spec:
           targets: [./org.yaml, ./services/checkout.yaml, ./services/loop.yaml]
-    """))
+    """,
+        )
+    )
     assert Entity.objects.filter(ref="component:default/checkout").exists()
     assert Entity.objects.filter(ref="user:default/alice").exists()
     assert any("cycle" in p["message"].lower() for p in location.problems)
 
 
 def test_rules_reject_kinds_the_location_may_not_add(files, settings) -> None:
-    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {
-        **settings.APP_CONFIG["catalog"], "rules": [{"allow": ["Component", "API", "Location"]}]}}
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {
+            **settings.APP_CONFIG["catalog"],
+            "rules": [{"allow": ["Component", "API", "Location"]}],
+        },
+    }
     location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
     assert Entity.objects.filter(ref="component:default/checkout").exists()
     assert not Entity.objects.filter(kind__in=["group", "user", "system"]).exists()
@@ -216,7 +253,10 @@ def test_rules_reject_kinds_the_location_may_not_add(files, settings) -> None:
 
 def test_text_placeholder_is_resolved_relative_to_the_file(files) -> None:
     files.write("specs/checkout.yaml", "openapi: 3.0.0\ninfo: {title: Checkout}\n")
-    register(files.write("catalog-info.yaml", """\
+    register(
+        files.write(
+            "catalog-info.yaml",
+            """\
         apiVersion: backstage.io/v1alpha1
         kind: API
         metadata: {name: checkout-api}
@@ -226,12 +266,17 @@ def test_text_placeholder_is_resolved_relative_to_the_file(files) -> None:
           owner: team-a
           definition:
             $text: ./specs/checkout.yaml
-    """))
+    """,
+        )
+    )
     assert served("api:default/checkout-api")["spec"]["definition"].startswith("openapi: 3.0.0")
 
 
 def test_placeholder_escaping_the_location_is_refused(files) -> None:
-    location = register(files.write("catalog-info.yaml", """\
+    location = register(
+        files.write(
+            "catalog-info.yaml",
+            """\
         apiVersion: backstage.io/v1alpha1
         kind: API
         metadata: {name: leak}
@@ -241,7 +286,9 @@ def test_placeholder_escaping_the_location_is_refused(files) -> None:
           owner: team-a
           definition:
             $text: ../../../../../../etc/passwd
-    """))
+    """,
+        )
+    )
     assert not Entity.objects.filter(ref="api:default/leak").exists()
     [problem] = location.problems
     assert problem["field"] == "spec.definition"
@@ -262,12 +309,16 @@ def test_a_held_location_is_not_refreshed_twice(files) -> None:
     location = register(files.write("catalog-info.yaml", SERVICE))
     from django.utils import timezone
 
-    Location.objects.filter(pk=location.pk).update(lease_until=timezone.now() + timezone.timedelta(minutes=5))
+    Location.objects.filter(pk=location.pk).update(
+        lease_until=timezone.now() + timezone.timedelta(minutes=5)
+    )
     with pytest.raises(services.LocationBusy):
         services.refresh(location)
 
 
-def test_query_count_does_not_grow_with_the_number_of_entities(files, django_assert_max_num_queries) -> None:
+def test_query_count_does_not_grow_with_the_number_of_entities(
+    files, django_assert_max_num_queries
+) -> None:
     def catalog(n: int) -> str:
         return "\n---\n".join(
             SERVICE.split("---")[0].replace("name: checkout", f"name: svc-{i}") for i in range(n)

@@ -28,8 +28,11 @@ class Command(BaseCommand):
         refresh = sub.add_parser("refresh", help="read locations again now")
         group = refresh.add_mutually_exclusive_group(required=True)
         group.add_argument("--all", action="store_true", help="every registered location")
-        group.add_argument("--pending", action="store_true",
-                           help="sync app-config locations and read those never read yet")
+        group.add_argument(
+            "--pending",
+            action="store_true",
+            help="sync app-config locations and read those never read yet",
+        )
         group.add_argument("--entity", help="the location of this entity ref")
         group.add_argument("location", nargs="?", help="a location id or TYPE:TARGET")
         unregister = sub.add_parser("unregister", help="remove a location and its entities")
