@@ -119,7 +119,12 @@ class Relation(models.Model):
     """A directed relation row. Each entity emits both directions of its own relations,
     so the rows of an entity are replaced as a whole when it is processed again."""
 
-    originating = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    # No database-level constraint on these two index tables: PostgreSQL would run a
+    # deferred trigger per row, which dominates writing 100,000s of rows. Rows are
+    # only ever deleted through the ORM, which cascades them.
+    originating = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     source_ref = models.CharField(max_length=200)
     type = models.CharField(max_length=64)
     target_ref = models.CharField(max_length=200)
@@ -138,7 +143,9 @@ class EntityField(models.Model):
     """A flattened, lower-cased key/value of a served entity: what ``filter=``, facets
     and the catalog page filters query, with an index on (key, value)."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="fields")
+    entity = models.ForeignKey(
+        Entity, on_delete=models.CASCADE, related_name="fields", db_constraint=False
+    )
     key = models.CharField(max_length=200)
     #: Lower-cased value; NULL when longer than 200 characters (exists-only).
     value = models.CharField(max_length=200, null=True)  # noqa: DJ001 - NULL means "too long"

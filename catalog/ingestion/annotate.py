@@ -10,7 +10,6 @@ Backstage does, so a page can never render an executable link from catalog data.
 
 from __future__ import annotations
 
-import copy
 import re
 from typing import Any
 
@@ -24,9 +23,10 @@ _GITHUB_BLOB = re.compile(r"^(https://[^/]+/[^/]+/[^/]+)/blob/")
 
 
 def annotate(entity: dict[str, Any], location_key: str, origin_key: str) -> dict[str, Any]:
-    """Return a copy of ``entity`` with the catalog's location annotations."""
-    result = copy.deepcopy(entity)
-    annotations = result["metadata"].setdefault("annotations", {})
+    """Return ``entity`` with the catalog's location annotations (``entity`` itself is
+    not modified; only the containers on the way to the annotations are copied)."""
+    annotations = dict(entity["metadata"].get("annotations") or {})
+    result = {**entity, "metadata": {**entity["metadata"], "annotations": annotations}}
     location_type, _, target = location_key.partition(":")
     if location_type == "url":
         defaults = {

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from catalog.ingestion.bulk import insert_rows, update_rows
 from catalog.ingestion.search_fields import search_rows
 from catalog.ingestion.stitch import dumps, stitch
 from catalog.ingestion.writer import chunks
@@ -50,10 +51,9 @@ def _stitch_batch(refs: list[str]) -> int:
             continue
         entity.final_json, entity.etag = dumps(final), etag
         updated.append(entity)
-        fields += [EntityField(entity_id=entity.pk, key=key, value=value, original_value=original)
-                   for key, value, original in search_rows(final)]  # fmt: skip
+        fields += [(entity.pk, key, value, original) for key, value, original in search_rows(final)]
     if updated:
-        Entity.objects.bulk_update(updated, ["final_json", "etag"])
+        update_rows(Entity, ("final_json", "etag"), [(e.final_json, e.etag, e.pk) for e in updated])
         EntityField.objects.filter(entity_id__in=[e.pk for e in updated]).delete()
-        EntityField.objects.bulk_create(fields, batch_size=5000)
+        insert_rows(EntityField, ("entity", "key", "value", "original_value"), fields)
     return len(updated)

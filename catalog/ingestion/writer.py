@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import transaction
+from django.utils import timezone
 
+from catalog.ingestion.bulk import insert_rows, update_rows
 from catalog.ingestion.stitch import dumps
 from catalog.ingestion.tree import Emitted, Problem, TreeResult
 from catalog.models import Entity, Location, Relation
@@ -103,26 +105,15 @@ def _write_batch(location: Location, batch: list[Emitted], existing: dict[str, A
         if row is None:
             creates.append(_new_entity(location, item, errors))
         elif row["content_hash"] != item.content_hash or row["errors"] != errors or row["orphan"]:
-            updates.append(_updated_entity(row["id"], item, errors))
+            updates.append((row["id"], item, errors))
         else:
             summary.unchanged += 1
-    Entity.objects.bulk_create(creates)
-    Entity.objects.bulk_update(
-        updates,
-        [
-            "authored",
-            "processed_json",
-            "content_hash",
-            "location_key",
-            "parent_ref",
-            "errors",
-            "orphan",
-        ],
-    )
+    _insert_entities(creates)
+    update_rows(Entity, _UPDATED, [_updated_row(item, errors, pk) for pk, item, errors in updates])
     summary.added += [e.ref for e in creates]
-    summary.updated += [e.ref for e in updates]
+    summary.updated += [item.ref for _, item, _ in updates]
     by_ref = {item.ref: item for item in batch}
-    changed = creates + updates
+    changed = creates + [Entity(pk=pk, ref=item.ref) for pk, item, _ in updates]
     if changed:
         _replace_relations(changed, by_ref, summary)
 
@@ -130,16 +121,35 @@ def _write_batch(location: Location, batch: list[Emitted], existing: dict[str, A
 def _new_entity(location: Location, item: Emitted, errors: list[dict[str, str]]) -> Entity:
     kind, _, rest = item.ref.partition(":")
     namespace, _, name = rest.partition("/")
+    now = timezone.now()
     return Entity(uid=uuid.uuid4(), ref=item.ref, kind=kind, namespace=namespace, name=name,
                   location=location, location_key=item.location_key, parent_ref=item.parent_ref,
                   authored=item.authored, processed_json=dumps(item.entity),
-                  content_hash=item.content_hash, errors=errors, orphan=False)  # fmt: skip
+                  content_hash=item.content_hash, errors=errors, orphan=False, final_json="",
+                  etag="", created=now, updated=now)  # fmt: skip
 
 
-def _updated_entity(pk: int, item: Emitted, errors: list[dict[str, str]]) -> Entity:
-    return Entity(pk=pk, authored=item.authored, processed_json=dumps(item.entity),
-                  content_hash=item.content_hash, location_key=item.location_key,
-                  parent_ref=item.parent_ref, errors=errors, orphan=False)  # fmt: skip
+_CREATED = ("uid", "ref", "kind", "namespace", "name", "location", "location_key", "parent_ref",
+            "authored", "processed_json", "final_json", "etag", "content_hash", "errors",
+            "orphan", "created", "updated")  # fmt: skip
+_UPDATED = ("authored", "processed_json", "content_hash", "location_key", "parent_ref",
+            "errors", "orphan", "updated")  # fmt: skip
+
+
+def _insert_entities(entities: list[Entity]) -> None:
+    """Insert new entities with one statement and read back their ids by ref."""
+    insert_rows(Entity, _CREATED, [
+        tuple(getattr(e, "location_id" if c == "location" else c) for c in _CREATED)
+        for e in entities
+    ])  # fmt: skip
+    ids = dict(Entity.objects.filter(ref__in=[e.ref for e in entities]).values_list("ref", "id"))
+    for entity in entities:
+        entity.pk = ids[entity.ref]
+
+
+def _updated_row(item: Emitted, errors: list[dict[str, str]], pk: int) -> tuple[Any, ...]:
+    return (item.authored, dumps(item.entity), item.content_hash, item.location_key,
+            item.parent_ref, errors, False, timezone.now(), pk)  # fmt: skip
 
 
 def _replace_relations(changed: list[Entity], by_ref: dict[str, Emitted],
@@ -149,13 +159,13 @@ def _replace_relations(changed: list[Entity], by_ref: dict[str, Emitted],
     summary.restitch.update(old.values_list("source_ref", flat=True).distinct())
     old.delete()
     rows = [
-        Relation(originating_id=entity.pk, source_ref=source, type=kind, target_ref=target)
+        (entity.pk, source, kind, target)
         for entity in changed
         for source, kind, target in by_ref[entity.ref].relations
     ]
-    Relation.objects.bulk_create(rows, batch_size=2000)
-    summary.restitch.update(row.source_ref for row in rows)
-    summary.restitch.update(by_ref)
+    insert_rows(Relation, ("originating", "source_ref", "type", "target_ref"), rows)
+    summary.restitch.update(row[1] for row in rows)
+    summary.restitch.update(entity.ref for entity in changed)
 
 
 def _record_errors(tree: TreeResult, existing: dict[str, Any], emitted_refs: set[str],

@@ -1,20 +1,36 @@
-"""Safe, limited YAML 1.2 parsing of catalog files.
+"""Safe, bounded YAML 1.2 parsing of multi-document catalog files.
 
-Catalog files are written by many people, so they are untrusted: only core YAML
-tags are accepted (no ``!!python/...``), duplicate keys are an error (as in
-Backstage's parser), and limits on size, alias uses, nesting depth and document count
-stop a hostile file in milliseconds instead of exhausting memory. Scalars follow the
-YAML 1.2 core schema like Backstage's ``yaml`` library: ``yes``/``no``/``on``/``off``
-stay strings, dates stay strings, ``<<`` is an ordinary key.
+Catalog files come from many repositories, so they are untrusted input. This module
+turns one file into plain Python values (dict, list, str, int, float, bool, None) the
+way Backstage's ``yaml`` library does, and refuses anything that could hurt the
+process that reads it:
 
-The limits are checked on the composed node graph, before any Python object is
-built, and the graph is walked iteratively, so a 10,000-deep document fails with a
-clear error rather than a RecursionError. libyaml (``CSafeLoader``) parses when
-available, which is what makes 10,000-entity files take about a second.
+- only the YAML 1.2 core tags (``!!str``, ``!!int``, ``!!float``, ``!!bool``,
+  ``!!null``, ``!!map``, ``!!seq``); ``!!python/...`` and custom ``!foo`` tags are an
+  error, so nothing is ever imported or called;
+- duplicate mapping keys are an error (``Map keys must be unique``), as in Backstage;
+- limits on file size (checked before parsing), documents per file, nesting depth and
+  alias use. Alias uses are counted in the *expanded* document, like Backstage's
+  ``maxAliasCount``, so a billion-laughs file fails after a few hundred bytes of work;
+  values that alias expansion adds are capped per file as well.
+
+Scalars follow the YAML 1.2 core schema: ``yes``/``no``/``on``/``off`` and dates stay
+strings, ``0o17``/``0x1f`` are ints, no sexagesimal numbers, and ``<<`` is an ordinary
+key. Values are what a JavaScript consumer would store: mapping keys become strings
+(``1: x`` -> ``{"1": "x"}``, ``null`` -> ``""``), whole floats become ints (``1.0`` ->
+``1``) and ``.inf``/``.nan`` become ``None`` (JSON has neither). An aliased value is
+copied, never shared, so changing one place of an entity never changes another.
+
+libyaml (``CSafeLoader``) scans and composes the node graph; it also caps nesting at
+1,000 levels, so composing never overflows the C stack. Values are then built by a
+recursive walk whose depth is checked before every descent and so never exceeds
+``max_depth`` frames (at most 500).
 """
 
 from __future__ import annotations
 
+import copy
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -25,91 +41,83 @@ from catalog.model.errors import YamlError
 
 __all__ = ["DEFAULT_LIMITS", "YamlLimits", "parse_documents"]
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+# The YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution).
+_PATTERNS = {
+    _NULL: re.compile(r"~|null|Null|NULL|"),
+    _BOOL: re.compile(r"true|True|TRUE|false|False|FALSE"),
+    _INT: re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"),
+    _FLOAT: re.compile(
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+    ),
+    _STR: re.compile(r".*", re.DOTALL),
+}
+_NUMBER_START = frozenset("0123456789+-.")
+_MAX_SAFE_INT = 2**53
 
 
 @dataclass(frozen=True)
 class YamlLimits:
     """Bounds that keep a hostile file cheap to reject."""
 
+    #: Size of the file in bytes, checked before parsing.
     max_bytes: int = 10 * 1024 * 1024
+    #: Alias uses per document, counting the aliases inside aliased content every
+    #: time it is expanded (Backstage's ``maxAliasCount`` counts the same way).
     max_aliases: int = 1000
+    #: Nesting of mappings and sequences (the document's root is level 1).
     max_depth: int = 64
+    #: Documents per file, empty ones included.
     max_documents: int = 100_000
-    #: Values one document may expand to, counting every alias use in full.
-    max_nodes: int = 200_000
+    #: Values that expanding aliases may add to the whole file.
+    max_alias_values: int = 100_000
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.max_depth <= 500:
+            raise ValueError("max_depth must be between 1 and 500")
 
 
 DEFAULT_LIMITS = YamlLimits()
 
-_CORE_TAGS = {
-    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}  # fmt: skip
-
-# YAML 1.2 core schema resolvers (PyYAML ships YAML 1.1's).
-_RESOLVERS: list[tuple[str, re.Pattern[str], str]] = [
-    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
-    ("tag:yaml.org,2002:int",
-     re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
-    ("tag:yaml.org,2002:float",
-     re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), "-+0123456789."),
-    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), "~nN"),
-]  # fmt: skip
-
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """SafeLoader with YAML 1.2 core scalars and strict mappings."""
+    """libyaml's parser and composer with YAML 1.2 core tag resolution.
 
-    yaml_implicit_resolvers: dict[str | None, list[tuple[str, re.Pattern[str]]]] = {}
+    Only ``resolve`` is overridden; PyYAML's constructors are never used, so its
+    global resolver and constructor tables are left alone.
+    """
 
-
-_Loader.yaml_implicit_resolvers = {}
-for _tag, _regexp, _first in _RESOLVERS:
-    _Loader.add_implicit_resolver(_tag, _regexp, list(_first))
-_Loader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
-
-
-def _construct_int(loader: _Loader, node: yaml.ScalarNode) -> int:
-    text = node.value
-    if text.startswith("0o"):
-        return int(text[2:], 8)
-    if text.startswith("0x"):
-        return int(text[2:], 16)
-    return int(text)
+    def resolve(self, kind: type, value: str | None, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            return _implicit_tag(value or "") if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 
 
-def _construct_float(loader: _Loader, node: yaml.ScalarNode) -> float:
-    text = node.value.lower()
-    if text.endswith(".inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if text == ".nan":
-        return float("nan")
-    return float(text)
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool) and key is not None:
-            raise YamlError(f"mapping keys must be scalars (line {key_node.start_mark.line + 1})",
-                            line=key_node.start_mark.line + 1)  # fmt: skip
-        if key in mapping:
-            line = key_node.start_mark.line + 1
-            raise YamlError(f"Map keys must be unique: {str(key)[:80]!r} (line {line})", line=line)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-    return mapping
-
-
-_Loader.yaml_constructors = dict(_BaseLoader.yaml_constructors)
-_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_Loader.add_constructor("tag:yaml.org,2002:str", _BaseLoader.construct_yaml_str)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _BaseLoader.construct_yaml_str)
+def _implicit_tag(value: str) -> str:
+    if not value:
+        return _NULL
+    first = value[0]
+    if first in _NUMBER_START:
+        if _PATTERNS[_INT].fullmatch(value):
+            return _INT
+        if _PATTERNS[_FLOAT].fullmatch(value):
+            return _FLOAT
+    elif first in "tTfF":
+        if _PATTERNS[_BOOL].fullmatch(value):
+            return _BOOL
+    elif first in "~nN" and _PATTERNS[_NULL].fullmatch(value):
+        return _NULL
+    return _STR
 
 
 def parse_documents(
@@ -118,101 +126,213 @@ def parse_documents(
     """Parse every document of a catalog file.
 
     Returns ``(index, value)`` for each non-empty document; indexes count every
-    document from 0 in file order. Raises YamlError naming ``source`` (and the line
-    when known) for any problem with the file as a whole.
+    document, empty ones included, from 0 in file order. Values that are not mappings
+    are returned as they are. Raises YamlError, with a one-line message starting with
+    ``source`` and the line when known, for anything wrong with the file.
     """
-    text = _decode(data, source, limits)
-    loader = _Loader(text)
+    loader = _Loader(_checked_bytes(data, source, limits))
+    builder = _Builder(source, limits)
     documents: list[tuple[int, Any]] = []
     try:
         index = 0
         while loader.check_node():
-            node = loader.get_node()
             if index >= limits.max_documents:
-                raise YamlError(f"{source}: more than {limits.max_documents} documents")
-            if node is not None:
-                _check_graph(node, source, limits)
-                value = loader.construct_document(node)
-                if value is not None:
-                    documents.append((index, value))
+                raise YamlError(f"{source}: more than {limits.max_documents:,} documents")
+            value = builder.document(loader.get_node())
+            if value is not None:
+                documents.append((index, value))
             index += 1
-    except YamlError as exc:
-        if exc.args[0].startswith(source):
-            raise
-        raise YamlError(f"{source}: {exc}", line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, source) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"{source}: malformed YAML: {str(exc).splitlines()[0]}") from None
+        raise YamlError(f"{source}: {_first_line(str(exc))}") from None
+    except RecursionError:  # only reachable with the pure-Python fallback parser
+        raise YamlError(f"{source}: nested too deeply") from None
     finally:
         loader.dispose()
     return documents
 
 
-def _decode(data: bytes | str, source: str, limits: YamlLimits) -> str:
-    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8", "surrogatepass"))
-    if size > limits.max_bytes:
-        raise YamlError(f"{source}: file is {size:,} bytes; the limit is {limits.max_bytes:,}")
+def _checked_bytes(data: bytes | str, source: str, limits: YamlLimits) -> bytes:
+    # A str has at least one byte per character: refuse a huge one before encoding it.
+    if len(data) > limits.max_bytes:
+        raise YamlError(f"{source}: the file is larger than {limits.max_bytes:,} bytes")
     if isinstance(data, str):
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise YamlError(f"{source}: not valid UTF-8 (character {exc.start})") from None
+        if len(data) > limits.max_bytes:
+            raise YamlError(f"{source}: the file is larger than {limits.max_bytes:,} bytes")
         return data
     try:
-        return data.decode("utf-8-sig")
+        data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise YamlError(f"{source}: not valid UTF-8 (byte {exc.start})") from None
+    return data
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or exc.context or "malformed YAML"
+    problem = _first_line(exc.problem or exc.context or "malformed YAML")
+    if exc.context and exc.problem:
+        problem = f"{problem} ({_first_line(exc.context)})"
     if mark is None:
-        return YamlError(f"{source}: malformed YAML: {problem}")
+        return YamlError(f"{source}: {problem}")
     line = mark.line + 1
-    return YamlError(f"{source}:{line}:{mark.column + 1}: malformed YAML: {problem}", line=line)
+    return YamlError(f"{source}:{line}:{mark.column + 1}: {problem}", line=line)
 
 
-def _check_graph(root: yaml.Node, source: str, limits: YamlLimits) -> None:
-    """Reject unknown tags, alias floods, recursive aliases and deep nesting before
-    any object is constructed.
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "malformed YAML"
 
-    Aliases are cheap in the parsed graph but every later step (validation, JSON,
-    hashing) expands them, so the limit is on the *expanded* size of the document,
-    computed once per node (iteratively, post-order).
+
+class _Builder:
+    """Turns composed documents into plain values, enforcing the limits on the way.
+
+    Documents are walked in file order, so an alias always refers either to a node
+    that is already built (its value, size, alias count and height are remembered)
+    or to one of its own ancestors (a recursive alias, refused).
     """
-    sizes: dict[int, int] = {}
-    open_nodes: set[int] = set()
-    aliases = 0
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
-    while stack:
-        node, depth, finished = stack.pop()
-        key, line = id(node), node.start_mark.line + 1
-        children = _children(node)
-        if finished:
-            open_nodes.discard(key)
-            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
-            if sizes[key] > limits.max_nodes:
-                message = f"the document expands to more than {limits.max_nodes:,} values"
-                raise YamlError(f"{source}:{line}: {message} (alias bomb?)", line=line)
-            continue
-        if key in sizes:
-            aliases += 1
-            if aliases > limits.max_aliases:
-                raise YamlError(f"{source}: more than {limits.max_aliases} alias uses", line=line)
-            continue
-        if key in open_nodes:
-            raise YamlError(f"{source}:{line}: an alias refers to itself", line=line)
-        if node.tag not in _CORE_TAGS:
-            raise YamlError(f"{source}:{line}: the tag {node.tag[:60]} is not allowed", line=line)
-        if depth > limits.max_depth:
-            raise YamlError(f"{source}:{line}: nested deeper than {limits.max_depth} levels",
-                            line=line)  # fmt: skip
-        open_nodes.add(key)
-        stack.append((node, depth, True))
-        stack.extend((child, depth + 1, False) for child in children)
+
+    def __init__(self, source: str, limits: YamlLimits) -> None:
+        self.source = source
+        self.limits = limits
+        self.alias_values = 0
+        self.seen: set[int] = set()
+        # id(collection node) -> (value, expanded size, alias uses inside, height)
+        self.built: dict[int, tuple[Any, int, int, int]] = {}
+        self.aliases = 0
+
+    def document(self, root: yaml.Node) -> Any:
+        self.seen = set()
+        self.built = {}
+        self.aliases = 0
+        value, _size, _aliases, _height = self.node(root, 1, root)
+        return value
+
+    def node(self, node: yaml.Node, depth: int, parent: yaml.Node) -> tuple[Any, int, int, int]:
+        """Build ``node``; return its value, expanded size, alias uses and height."""
+        key = id(node)
+        if key in self.seen:
+            return self.alias(node, depth, parent)
+        self.seen.add(key)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node), 1, 0, 0
+        if depth > self.limits.max_depth:
+            raise self.error(node, f"nested deeper than {self.limits.max_depth} levels")
+        if isinstance(node, yaml.MappingNode):
+            built = self.mapping(node, depth)
+        else:
+            built = self.sequence(node, depth)
+        self.built[key] = built
+        return built
+
+    def mapping(self, node: yaml.MappingNode, depth: int) -> tuple[Any, int, int, int]:
+        if node.tag != _MAP:
+            raise self.error(node, f"the tag {_shown(node.tag)} is not allowed on a mapping")
+        result: dict[str, Any] = {}
+        size, aliases, height = 1, 0, 1
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.error(key_node, "mapping keys must be scalars")
+            key, _, key_aliases, _ = self.node(key_node, depth + 1, node)
+            key = _key_text(key)
+            if key in result:
+                raise self.error(key_node, f"Map keys must be unique; {_shown(key)} is repeated")
+            value, value_size, value_aliases, value_height = self.node(value_node, depth + 1, node)
+            result[key] = value
+            size += 1 + value_size
+            aliases += key_aliases + value_aliases
+            height = max(height, value_height + 1)
+        return result, size, aliases, height
+
+    def sequence(self, node: yaml.SequenceNode, depth: int) -> tuple[Any, int, int, int]:
+        if node.tag != _SEQ:
+            raise self.error(node, f"the tag {_shown(node.tag)} is not allowed on a sequence")
+        result: list[Any] = []
+        size, aliases, height = 1, 0, 1
+        for item in node.value:
+            value, item_size, item_aliases, item_height = self.node(item, depth + 1, node)
+            result.append(value)
+            size += item_size
+            aliases += item_aliases
+            height = max(height, item_height + 1)
+        return result, size, aliases, height
+
+    def alias(self, node: yaml.Node, depth: int, parent: yaml.Node) -> tuple[Any, int, int, int]:
+        """A node met a second time: an alias. Check what expanding it costs first."""
+        if isinstance(node, yaml.ScalarNode):
+            value, size, inner, height = self.scalar(node), 1, 0, 0
+        elif id(node) in self.built:
+            value, size, inner, height = self.built[id(node)]
+        else:
+            raise self.error(parent, "an alias refers to a node that contains it")
+        self.aliases += 1 + inner
+        if self.aliases > self.limits.max_aliases:
+            raise self.error(parent, f"more than {self.limits.max_aliases:,} alias uses")
+        if depth + height - 1 > self.limits.max_depth:
+            raise self.error(parent, f"nested deeper than {self.limits.max_depth} levels")
+        self.alias_values += size
+        if self.alias_values > self.limits.max_alias_values:
+            raise self.error(
+                parent, f"aliases expand to more than {self.limits.max_alias_values:,} values"
+            )
+        return copy.deepcopy(value), size, 1 + inner, height
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        pattern = _PATTERNS.get(tag)
+        if pattern is None:
+            raise self.error(node, f"the tag {_shown(tag)} is not allowed")
+        if not pattern.fullmatch(text):
+            raise self.error(node, f"{_shown(text)} is not a valid {tag.rsplit(':', 1)[1]}")
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return text[0] in "tT"
+        if tag == _INT:
+            return self.integer(node, text)
+        if text[-1] in "fFnN":  # .inf, .nan: JSON has no such numbers
+            return None
+        return _number(float(text))
+
+    def integer(self, node: yaml.ScalarNode, text: str) -> int:
+        try:
+            if text.startswith(("0o", "0x")):
+                return int(text[2:], 8 if text[1] == "o" else 16)
+            return int(text)
+        except ValueError:  # more digits than Python converts
+            raise self.error(node, "the integer is too long") from None
+
+    def error(self, node: yaml.Node, message: str) -> YamlError:
+        mark = node.start_mark
+        return YamlError(
+            f"{self.source}:{mark.line + 1}:{mark.column + 1}: {message}", line=mark.line + 1
+        )
 
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    return []
+def _number(value: float) -> float | int | None:
+    """A float as JavaScript stores it: whole numbers are ints, overflow is ``None``."""
+    if not math.isfinite(value):
+        return None
+    if value.is_integer() and abs(value) < _MAX_SAFE_INT:
+        return int(value)
+    return value
+
+
+def _key_text(key: Any) -> str:
+    """A mapping key as the string JavaScript would use."""
+    if isinstance(key, str):
+        return key
+    if key is None:
+        return ""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
+
+
+def _shown(text: str) -> str:
+    return repr(text[:60] + ("..." if len(text) > 60 else ""))
