@@ -22,6 +22,7 @@ Proportions (rounded, minimums so tiny N still works):
   annotations, links), API ~N/5 (openapi with a small inline definition),
   Resource = remainder (~N/40).
 """
+
 import argparse
 import hashlib
 import json
@@ -31,12 +32,42 @@ import sys
 GENERATOR_VERSION = 1
 
 WORDS = [
-    "payments", "billing", "identity", "search", "catalog", "checkout",
-    "inventory", "shipping", "notifications", "analytics", "ledger",
-    "pricing", "orders", "accounts", "profile", "auth", "gateway", "media",
-    "reporting", "fraud", "loyalty", "recommendations", "booking", "quotes",
-    "invoices", "ratings", "messaging", "scheduler", "storage", "metrics",
-    "audit", "compliance", "onboarding", "feeds", "maps", "telemetry",
+    "payments",
+    "billing",
+    "identity",
+    "search",
+    "catalog",
+    "checkout",
+    "inventory",
+    "shipping",
+    "notifications",
+    "analytics",
+    "ledger",
+    "pricing",
+    "orders",
+    "accounts",
+    "profile",
+    "auth",
+    "gateway",
+    "media",
+    "reporting",
+    "fraud",
+    "loyalty",
+    "recommendations",
+    "booking",
+    "quotes",
+    "invoices",
+    "ratings",
+    "messaging",
+    "scheduler",
+    "storage",
+    "metrics",
+    "audit",
+    "compliance",
+    "onboarding",
+    "feeds",
+    "maps",
+    "telemetry",
 ]
 COMP_SUFFIX = {
     "service": ["service", "api-server", "worker", "processor", "backend"],
@@ -46,22 +77,77 @@ COMP_SUFFIX = {
 COMP_TYPES = [("service", 55), ("website", 20), ("library", 25)]
 LIFECYCLES = [("production", 60), ("experimental", 25), ("deprecated", 15)]
 TAGS = [
-    "java", "python", "go", "nodejs", "typescript", "kotlin", "rust",
-    "grpc", "rest", "graphql", "kafka", "postgres", "redis", "critical",
-    "pci", "gdpr", "internal", "public", "legacy", "beta",
+    "java",
+    "python",
+    "go",
+    "nodejs",
+    "typescript",
+    "kotlin",
+    "rust",
+    "grpc",
+    "rest",
+    "graphql",
+    "kafka",
+    "postgres",
+    "redis",
+    "critical",
+    "pci",
+    "gdpr",
+    "internal",
+    "public",
+    "legacy",
+    "beta",
 ]
 RESOURCE_TYPES = ["database", "s3-bucket", "queue", "cache", "topic"]
 GROUP_TYPES_TOP = "business-unit"
 GROUP_TYPES = [("department", 30), ("team", 70)]
 FIRST = [
-    "alex", "sam", "maria", "li", "noah", "emma", "omar", "yuki", "ivan",
-    "sara", "lucas", "mia", "arjun", "chen", "fatima", "jonas", "ana",
-    "tom", "nina", "diego", "lea", "kofi", "ines", "pavel",
+    "alex",
+    "sam",
+    "maria",
+    "li",
+    "noah",
+    "emma",
+    "omar",
+    "yuki",
+    "ivan",
+    "sara",
+    "lucas",
+    "mia",
+    "arjun",
+    "chen",
+    "fatima",
+    "jonas",
+    "ana",
+    "tom",
+    "nina",
+    "diego",
+    "lea",
+    "kofi",
+    "ines",
+    "pavel",
 ]
 LAST = [
-    "smith", "garcia", "muller", "rossi", "kim", "nguyen", "silva", "khan",
-    "novak", "dubois", "tanaka", "jensen", "costa", "ivanova", "okafor",
-    "larsen", "moreau", "weber", "santos", "fischer",
+    "smith",
+    "garcia",
+    "muller",
+    "rossi",
+    "kim",
+    "nguyen",
+    "silva",
+    "khan",
+    "novak",
+    "dubois",
+    "tanaka",
+    "jensen",
+    "costa",
+    "ivanova",
+    "okafor",
+    "larsen",
+    "moreau",
+    "weber",
+    "santos",
+    "fischer",
 ]
 # Words used by the full-text benchmark query; they appear in names/titles.
 FULLTEXT_WORDS = ["payments", "ledger", "telemetry"]
@@ -112,7 +198,7 @@ def emit(obj, indent, out):
                 sub = []
                 emit(v, indent + 1, sub)
                 first = sub[0]
-                out.append(f"{pad}- {first[len(pad) + 2:]}")
+                out.append(f"{pad}- {first[len(pad) + 2 :]}")
                 out.extend(sub[1:])
             else:
                 out.append(f"{pad}- {scalar(v)}\n")
@@ -185,8 +271,7 @@ def generate(n, seed):
     counts = plan_counts(n)
     ents = []  # list of entity dicts, in output order
 
-    def meta(name, title=None, description=None, tags=None, annotations=None,
-             links=None):
+    def meta(name, title=None, description=None, tags=None, annotations=None, links=None):
         m = {"name": name}
         if title:
             m["title"] = title
@@ -216,15 +301,24 @@ def generate(n, seed):
     for i, g in enumerate(groups):
         gtype = GROUP_TYPES_TOP if i < n_top else weighted(rng, GROUP_TYPES)
         word = g.split("-")[1]
-        spec = {"type": gtype, "profile": {
-            "displayName": f"{word.capitalize()} {gtype.replace('-', ' ')} {i}",
-            "email": f"{g}@example.com"}}
+        spec = {
+            "type": gtype,
+            "profile": {
+                "displayName": f"{word.capitalize()} {gtype.replace('-', ' ')} {i}",
+                "email": f"{g}@example.com",
+            },
+        }
         if g in parent:
             spec["parent"] = f"group:default/{parent[g]}"
         spec["children"] = [f"group:default/{c}" for c in children[g]]
-        ents.append({"apiVersion": "backstage.io/v1alpha1", "kind": "Group",
-                     "metadata": meta(g, description=f"The {word} {gtype}"),
-                     "spec": spec})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "Group",
+                "metadata": meta(g, description=f"The {word} {gtype}"),
+                "spec": spec,
+            }
+        )
         teams.append(g)
 
     # ---- Users
@@ -234,12 +328,20 @@ def generate(n, seed):
         name = f"{f}.{l}.{i:05d}"
         k = 1 if rng.random() < 0.8 else 2
         member = sorted(set(rng.sample(teams, k)))
-        ents.append({"apiVersion": "backstage.io/v1alpha1", "kind": "User",
-                     "metadata": meta(name),
-                     "spec": {"profile": {
-                         "displayName": f"{f.capitalize()} {l.capitalize()}",
-                         "email": f"{name}@example.com"},
-                         "memberOf": [f"group:default/{m}" for m in member]}})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "User",
+                "metadata": meta(name),
+                "spec": {
+                    "profile": {
+                        "displayName": f"{f.capitalize()} {l.capitalize()}",
+                        "email": f"{name}@example.com",
+                    },
+                    "memberOf": [f"group:default/{m}" for m in member],
+                },
+            }
+        )
         users.append(name)
 
     def owner():
@@ -250,10 +352,18 @@ def generate(n, seed):
     for i in range(counts["Domain"]):
         word = WORDS[i % len(WORDS)]
         name = f"dom-{word}-{i:04d}"
-        ents.append({"apiVersion": "backstage.io/v1alpha1", "kind": "Domain",
-                     "metadata": meta(name, title=f"{word.capitalize()} domain",
-                                      description=f"Everything about {word}"),
-                     "spec": {"owner": owner()}})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "Domain",
+                "metadata": meta(
+                    name,
+                    title=f"{word.capitalize()} domain",
+                    description=f"Everything about {word}",
+                ),
+                "spec": {"owner": owner()},
+            }
+        )
         domains.append((name, word))
 
     # ---- Systems
@@ -262,12 +372,18 @@ def generate(n, seed):
         dname, dword = domains[rng.randrange(len(domains))]
         word = rng.choice(WORDS)
         name = f"sys-{word}-{i:05d}"
-        ents.append({"apiVersion": "backstage.io/v1alpha1", "kind": "System",
-                     "metadata": meta(name,
-                                      title=f"{word.capitalize()} system {i}",
-                                      description=f"{word} capabilities "
-                                      f"within the {dword} domain"),
-                     "spec": {"owner": owner(), "domain": f"domain:default/{dname}"}})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "System",
+                "metadata": meta(
+                    name,
+                    title=f"{word.capitalize()} system {i}",
+                    description=f"{word} capabilities within the {dword} domain",
+                ),
+                "spec": {"owner": owner(), "domain": f"domain:default/{dname}"},
+            }
+        )
         systems.append(name)
 
     # ---- Resources (names first; components depend on them)
@@ -304,8 +420,7 @@ def generate(n, seed):
         word = comp_words[i]
         ntags = rng.randint(1, 4)
         tags = sorted(set(rng.sample(TAGS, ntags)))
-        consumes = sorted(set(
-            apis[rng.randrange(napi)][0] for _ in range(rng.randint(0, 3))))
+        consumes = sorted(set(apis[rng.randrange(napi)][0] for _ in range(rng.randint(0, 3))))
         consumes = [a for a in consumes if a not in provided[i]]
         deps = set()
         for _ in range(rng.randint(0, 3)):
@@ -317,12 +432,12 @@ def generate(n, seed):
         annotations = {
             "github.com/project-slug": f"example-org/{name}",
             "backstage.io/techdocs-ref": "dir:.",
-            "backstage.io/source-location":
-                f"url:https://github.com/example-org/{name}/tree/main/",
+            "backstage.io/source-location": f"url:https://github.com/example-org/{name}/tree/main/",
         }
         if ctype == "service":
             annotations["pagerduty.com/service-id"] = (
-                "P" + hashlib.sha1(name.encode()).hexdigest()[:6].upper())
+                "P" + hashlib.sha1(name.encode()).hexdigest()[:6].upper()
+            )
         spec = {
             "type": ctype,
             "lifecycle": weighted(rng, LIFECYCLES),
@@ -335,38 +450,60 @@ def generate(n, seed):
             spec["consumesApis"] = [f"api:default/{a}" for a in consumes]
         if deps:
             spec["dependsOn"] = sorted(deps)
-        ents.append({
-            "apiVersion": "backstage.io/v1alpha1", "kind": "Component",
-            "metadata": meta(
-                name, title=f"{word.capitalize()} {ctype} {i}",
-                description=f"The {word} {ctype} ({name}) handles {word} "
-                f"for the {comp_sys[i]} system.",
-                tags=tags, annotations=annotations,
-                links=[{"url": f"https://{name}.example.com/dashboard",
-                        "title": "Dashboard"}]),
-            "spec": spec})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "Component",
+                "metadata": meta(
+                    name,
+                    title=f"{word.capitalize()} {ctype} {i}",
+                    description=f"The {word} {ctype} ({name}) handles {word} "
+                    f"for the {comp_sys[i]} system.",
+                    tags=tags,
+                    annotations=annotations,
+                    links=[{"url": f"https://{name}.example.com/dashboard", "title": "Dashboard"}],
+                ),
+                "spec": spec,
+            }
+        )
 
     for j, (name, word, ci) in enumerate(apis):
         title = f"{word.capitalize()} API {j}"
-        ents.append({
-            "apiVersion": "backstage.io/v1alpha1", "kind": "API",
-            "metadata": meta(name, title=title,
-                             description=f"REST API for {word}",
-                             tags=["rest", word if len(word) <= 63 else "api"]),
-            "spec": {"type": "openapi",
-                     "lifecycle": weighted(rng, LIFECYCLES),
-                     "owner": owner(),
-                     "system": f"system:default/{comp_sys[ci]}",
-                     "definition": Literal(openapi_definition(
-                         title, word, f"1.{j % 10}.0"))}})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "API",
+                "metadata": meta(
+                    name,
+                    title=title,
+                    description=f"REST API for {word}",
+                    tags=["rest", word if len(word) <= 63 else "api"],
+                ),
+                "spec": {
+                    "type": "openapi",
+                    "lifecycle": weighted(rng, LIFECYCLES),
+                    "owner": owner(),
+                    "system": f"system:default/{comp_sys[ci]}",
+                    "definition": Literal(openapi_definition(title, word, f"1.{j % 10}.0")),
+                },
+            }
+        )
 
     for i, (name, rtype, word) in enumerate(resources):
-        ents.append({
-            "apiVersion": "backstage.io/v1alpha1", "kind": "Resource",
-            "metadata": meta(name, title=f"{word} {rtype} {i}",
-                             description=f"{rtype} used by {word}"),
-            "spec": {"type": rtype, "owner": owner(),
-                     "system": f"system:default/{systems[rng.randrange(len(systems))]}"}})
+        ents.append(
+            {
+                "apiVersion": "backstage.io/v1alpha1",
+                "kind": "Resource",
+                "metadata": meta(
+                    name, title=f"{word} {rtype} {i}", description=f"{rtype} used by {word}"
+                ),
+                "spec": {
+                    "type": rtype,
+                    "owner": owner(),
+                    "system": f"system:default/{systems[rng.randrange(len(systems))]}",
+                },
+            }
+        )
 
     assert len(ents) == n, (len(ents), n)
     return ents, counts
@@ -423,8 +560,7 @@ def build_manifest(ents, counts, n, seed, yaml_sha):
     # the entities with the most relations (many originators must be
     # stitched in).
     samples = []
-    for k in ["Group", "User", "Domain", "System", "Component", "API",
-              "Resource"]:
+    for k in ["Group", "User", "Domain", "System", "Component", "API", "Resource"]:
         samples.append(ref(k, names_by_kind[k][-1]))
     busiest = sorted(by_src, key=lambda r: (-len(by_src[r]), r))[:5]
     for r in busiest:
@@ -446,8 +582,8 @@ def build_manifest(ents, counts, n, seed, yaml_sha):
             "by_name_components": by_name,
             "fulltext_words": FULLTEXT_WORDS,
             "service_components": sum(
-                1 for e in ents if e["kind"] == "Component"
-                and e["spec"]["type"] == "service"),
+                1 for e in ents if e["kind"] == "Component" and e["spec"]["type"] == "service"
+            ),
             "apis": counts["API"],
         },
     }
@@ -461,8 +597,9 @@ def main(argv=None):
     ap.add_argument("--manifest")
     a = ap.parse_args(argv)
     ents, counts = generate(a.n, a.seed)
-    out = [f"# Generated by gen_catalog.py v{GENERATOR_VERSION} "
-           f"n={a.n} seed={a.seed}. Do not edit.\n"]
+    out = [
+        f"# Generated by gen_catalog.py v{GENERATOR_VERSION} n={a.n} seed={a.seed}. Do not edit.\n"
+    ]
     for e in ents:
         out.append("---\n")
         emit(e, 0, out)
@@ -476,10 +613,19 @@ def main(argv=None):
     with open(mpath, "w") as f:
         json.dump(manifest, f, indent=1, sort_keys=True)
         f.write("\n")
-    print(json.dumps({"out": a.out, "manifest": mpath, "bytes": len(data),
-                      "sha256": sha, "counts": counts,
-                      "total_relations": manifest["total_relations"]}),
-          file=sys.stderr)
+    print(
+        json.dumps(
+            {
+                "out": a.out,
+                "manifest": mpath,
+                "bytes": len(data),
+                "sha256": sha,
+                "counts": counts,
+                "total_relations": manifest["total_relations"],
+            }
+        ),
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -1,22 +1,26 @@
 """What the catalog may read: allowed hosts, integrations, local directories, limits.
 
-Built from app-config by ``catalog.config``; kept as a plain frozen object so the
-readers stay Django-free and tests can state exactly what is allowed.
+``catalog.config`` builds one from app-config; the readers only ever see this plain
+frozen object, so they stay Django-free and a test states exactly what is allowed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
+from urllib.parse import urlsplit
 
-__all__ = ["GitHubIntegration", "ReadResult", "ReadingPolicy"]
+__all__ = ["GitHubIntegration", "ReadResult", "ReadingPolicy", "host_matches", "url_host"]
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
 class GitHubIntegration:
-    """A GitHub (or GitHub Enterprise) host whose files are read through its API."""
+    """A GitHub (or GitHub Enterprise) host whose ``/blob/`` URLs are read through its
+    contents API, with ``token`` when one is configured."""
 
+    #: ``github.com``, or ``host:port`` for a server on a non-default port.
     host: str
     token: str | None = field(default=None, repr=False)
     api_base_url: str = "https://api.github.com"
@@ -25,39 +29,83 @@ class GitHubIntegration:
 
 @dataclass(frozen=True)
 class ReadingPolicy:
-    """The rules every read goes through."""
+    """The rules every read goes through. The default policy reads nothing."""
 
-    #: Host patterns as in Backstage's ``backend.reading.allow``: ``example.com``,
-    #: ``*.example.com``, ``host:port``.
+    #: Host patterns as in Backstage's ``backend.reading.allow``: ``example.com``
+    #: (default port only), ``example.com:8080``, ``*.example.com`` (subdomains).
     allowed_hosts: tuple[str, ...] = ()
+    #: GitHub integrations; their hosts (web, API and raw) are allowed implicitly.
     github: tuple[GitHubIntegration, ...] = ()
-    #: Directories ``file`` locations and ``file://`` repositories may read.
+    #: Directories ``file`` locations and ``file://`` git repositories may read;
+    #: empty means no local files at all.
     file_roots: tuple[Path, ...] = ()
+    #: Largest body or file read, in bytes.
     max_bytes: int = 10 * 1024 * 1024
+    #: Seconds one read may take (connect, every redirect and the whole body).
     timeout: float = 10.0
-    #: Hosts allowed to resolve to loopback/private addresses (e.g. an internal git
-    #: server). Any other host on such an address is refused.
+    #: Host patterns that may resolve to loopback, private or link-local addresses
+    #: (an internal git server, a test server). Every other host on such an address
+    #: is refused.
     allow_private_hosts: tuple[str, ...] = ()
 
-    def host_allowed(self, host: str, port: int | None) -> bool:
-        """Whether ``host[:port]`` may be read at all."""
-        names = {host.lower()} | ({f"{host.lower()}:{port}"} if port else set())
-        patterns = [*self.allowed_hosts, *(g.host for g in self.github)]
-        return any(fnmatchcase(name, pattern.lower()) for name in names for pattern in patterns)
+    def host_allowed(self, url: str) -> bool:
+        """Whether the host of ``url`` is on the allow-list or is an integration's."""
+        host = url_host(url)
+        return any(host_matches(host, pattern) for pattern in self._implicit_hosts()) or any(
+            host_matches(host, pattern) for pattern in self.allowed_hosts
+        )
 
-    def private_allowed(self, host: str, port: int | None) -> bool:
-        """Whether ``host[:port]`` may resolve to a private or loopback address."""
-        names = {host.lower()} | ({f"{host.lower()}:{port}"} if port else set())
-        return any(fnmatchcase(n, p.lower()) for n in names for p in self.allow_private_hosts)
+    def private_allowed(self, url: str) -> bool:
+        """Whether the host of ``url`` may resolve to a non-public address."""
+        host = url_host(url)
+        return any(host_matches(host, pattern) for pattern in self.allow_private_hosts)
 
-    def github_for(self, host: str) -> GitHubIntegration | None:
-        """The GitHub integration configured for ``host``."""
-        return next((g for g in self.github if g.host.lower() == host.lower()), None)
+    def github_for(self, url: str) -> GitHubIntegration | None:
+        """The GitHub integration whose web host serves ``url``, if any."""
+        host = url_host(url)
+        return next((g for g in self.github if host_matches(host, g.host)), None)
+
+    def _implicit_hosts(self) -> list[str]:
+        hosts = []
+        for integration in self.github:
+            hosts.append(integration.host)
+            hosts.extend(
+                url_host(base)
+                for base in (integration.api_base_url, integration.raw_base_url)
+                if base
+            )
+        return hosts
 
 
 @dataclass(frozen=True)
 class ReadResult:
-    """Bytes read and where from."""
+    """The bytes read, and the URL or real path they came from."""
 
     data: bytes
     url_or_path: str
+
+
+def url_host(url: str) -> str:
+    """``host`` or ``host:port`` of ``url`` (port only when not the scheme's default),
+    lower-cased; IPv6 addresses in brackets. The form Backstage compares with its
+    allow-list (the WHATWG ``URL.host``)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = parts.port
+    except ValueError:
+        return host
+    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    return host
+
+
+def host_matches(host: str, pattern: str) -> bool:
+    """Backstage's allow-list rule: ``*.example.com`` matches any subdomain (on the
+    default port), anything else must equal ``host`` (with its port, if any)."""
+    pattern = pattern.strip().lower()
+    if pattern.startswith("*."):
+        return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
+    return host == pattern

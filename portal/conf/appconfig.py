@@ -76,8 +76,10 @@ def _absolute_file_locations(document: dict[str, Any], directory: Path) -> dict[
         return document
     fixed = [
         {**loc, "target": str(directory / loc["target"])}
-        if isinstance(loc, dict) and loc.get("type") == "file"
-        and isinstance(loc.get("target"), str) and not Path(loc["target"]).is_absolute()
+        if isinstance(loc, dict)
+        and loc.get("type") == "file"
+        and isinstance(loc.get("target"), str)
+        and not Path(loc["target"]).is_absolute()
         else loc
         for loc in locations
     ]
