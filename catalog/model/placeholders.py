@@ -1,25 +1,33 @@
-"""``$text``, ``$json`` and ``$yaml`` placeholders, as Backstage resolves them.
+"""``$text``, ``$json`` and ``$yaml`` placeholders, resolved as Backstage does.
 
-Any object with exactly one key among those three is replaced by the content of the
-file it names: text, parsed JSON, or one parsed YAML document. Relative targets are
-resolved against the file the entity was read from and must stay inside that file's
-directory (or repository directory / URL directory), so a catalog file cannot pull
-``../../etc/passwd`` or a secret from elsewhere into an entity. Absolute URLs are
-read through the same reader and policy as locations (allowed hosts only, no private
-addresses). Unknown ``$foo`` keys and objects with more keys are left untouched.
+An object whose only key is ``$text``, ``$json`` or ``$yaml`` is replaced by the
+content of the file its value names: the text, the parsed JSON, or the one parsed
+YAML document. Objects without ``$`` keys are searched; objects with a ``$`` key and
+other keys, and unknown ``$foo`` keys, are left untouched (Backstage's rules).
+
+Placeholders are a way to pull files into entities, so they are confined (the lesson
+of Backstage's CVE-2026-106498): a relative target is resolved against the entity's
+file and must stay under ``confine_to``, by default that file's directory (for
+``file`` bases after following symlinks; for ``url`` and ``git`` bases as a prefix,
+with encoded ``..`` refused). An absolute ``http(s)`` URL is not confined here: it is
+read through ``read``, whose policy (allowed hosts, public addresses) decides. One
+entity may read at most ``MAX_READS`` files.
 """
 
 from __future__ import annotations
 
+import copy
 import json
+import os.path
 import posixpath
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from catalog.model.errors import PlaceholderError, ReadError, YamlError
-from catalog.model.yaml_docs import parse_documents
+from catalog.model.yaml_docs import DEFAULT_LIMITS, parse_documents
+from catalog.readers.git import parse_git_target
 from catalog.readers.targets import resolve_target
 
 __all__ = ["MAX_READS", "resolve_placeholders"]
@@ -29,82 +37,172 @@ _KEYS = ("$text", "$json", "$yaml")
 
 
 def resolve_placeholders(
-    entity: dict[str, Any], *, base_type: str, base_target: str,
+    entity: dict[str, Any],
+    *,
+    base_type: str,
+    base_target: str,
     read: Callable[[str, str], bytes],
-) -> dict[str, Any]:  # fmt: skip
-    """Return a copy of ``entity`` with every placeholder replaced."""
-    state = {"reads": 0}
+    confine_to: str | None = None,
+) -> dict[str, Any]:
+    """Return a copy of ``entity`` with every placeholder replaced by what it names.
 
-    def visit(value: Any, path: str) -> Any:
-        if isinstance(value, dict):
-            if len(value) == 1:
-                ((key, target),) = value.items()
-                if key in _KEYS:
-                    return _resolve(key, target, path, base_type, base_target, read, state)
-            return {k: visit(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}
+    ``read(type, target)`` returns the bytes of a location and raises ReadError.
+    ``confine_to`` is the directory (``file`` bases) or URL/git-target prefix (``url``
+    and ``git`` bases) that relative targets must stay under; by default the
+    directory of ``base_target``. Raises PlaceholderError whose ``field`` is the
+    dotted path of the placeholder (``spec.definition``).
+    """
+    return _Resolver(base_type, base_target, read, confine_to).value(entity, "")
+
+
+class _Resolver:
+    def __init__(
+        self,
+        base_type: str,
+        base_target: str,
+        read: Callable[[str, str], bytes],
+        confine_to: str | None,
+    ) -> None:
+        self.base_type = base_type
+        self.base_target = base_target
+        self.read = read
+        self.confine_to = confine_to
+        self.reads = 0
+
+    def value(self, value: Any, field: str) -> Any:
         if isinstance(value, list):
-            return [visit(item, f"{path}.{i}") for i, item in enumerate(value)]
-        return value
+            return [self.value(item, _join(field, str(i))) for i, item in enumerate(value)]
+        if not isinstance(value, dict):
+            return value
+        if not any(isinstance(key, str) and key.startswith("$") for key in value):
+            return {key: self.value(item, _join(field, str(key))) for key, item in value.items()}
+        if len(value) == 1 and next(iter(value)) in _KEYS:
+            ((key, target),) = value.items()
+            return self.placeholder(key, target, field)
+        return copy.deepcopy(value)
 
-    return visit(entity, "")
+    def placeholder(self, key: str, target: Any, field: str) -> Any:
+        if not isinstance(target, str):
+            raise PlaceholderError(
+                f"Placeholder {key} expected a string value, got {_json_type(target)}",
+                field=field,
+            )
+        self.reads += 1
+        if self.reads > MAX_READS:
+            raise PlaceholderError(
+                f"Placeholder {key}: more than {MAX_READS} placeholders in one entity",
+                field=field,
+            )
+        try:
+            location_type, resolved = resolve_target(self.base_type, self.base_target, target)
+            if not urlsplit(target).scheme:
+                self.confine(location_type, resolved)
+            data = self.read(location_type, resolved)
+        except ReadError as exc:
+            raise PlaceholderError(
+                f"Placeholder {key} could not read location {target}, {exc}", field=field
+            ) from None
+        return _parse(key, data, target, field)
+
+    def confine(self, location_type: str, resolved: str) -> None:
+        """Refuse a relative target that resolves outside ``confine_to``."""
+        if self.confine_to is None:
+            self.confine_to = _directory_of(self.base_type, self.base_target)
+        limit = self.confine_to
+        if location_type == "file":
+            inside = Path(resolved).resolve().is_relative_to(Path(limit).resolve())
+        elif location_type == "url":
+            segments = unquote(urlsplit(resolved).path).replace("\\", "/").split("/")
+            inside = resolved.startswith(_with_slash(limit)) and not any(
+                segment in (".", "..") for segment in segments
+            )
+        else:
+            inside = resolved.startswith(limit if limit.endswith(":") else _with_slash(limit))
+        if not inside:
+            raise ReadError("it is outside the directory of the entity's file")
 
 
-def _resolve(key: str, target: Any, path: str, base_type: str, base_target: str,
-             read: Callable[[str, str], bytes], state: dict[str, int]) -> Any:  # fmt: skip
-    if not isinstance(target, str) or not target:
-        raise PlaceholderError(f"Placeholder {key} must be a non-empty string", field=path)
-    state["reads"] += 1
-    if state["reads"] > MAX_READS:
-        raise PlaceholderError(f"more than {MAX_READS} placeholders in one entity", field=path)
-    try:
-        kind, resolved = resolve_target(base_type, base_target, target)
-        if not urlsplit(target).scheme:
-            _confine(kind, resolved, base_type, base_target)
-        data = read(kind, resolved)
-    except ReadError as exc:
-        raise PlaceholderError(
-            f"Placeholder {key} could not read location {target}, {exc}", field=path
-        ) from None
-    return _parse(key, data, target, path)
+def _directory_of(base_type: str, base_target: str) -> str:
+    """The default confinement: the directory of the entity's file."""
+    if base_type == "file":
+        return os.path.dirname(base_target)
+    if base_type == "url":
+        return urljoin(base_target, ".")
+    if base_type == "git":
+        repo, ref, path = parse_git_target(base_target)
+        directory = posixpath.dirname(path)
+        return f"{repo}#{ref}:{directory}/" if directory else f"{repo}#{ref}:"
+    return base_target
 
 
-def _confine(kind: str, resolved: str, base_type: str, base_target: str) -> None:
-    """A relative placeholder target must stay in its file's directory tree."""
-    if kind == "file":
-        base_dir = Path(base_target).parent.resolve()
-        real = Path(resolved).resolve()
-        inside = real == base_dir or base_dir in real.parents
-    elif kind == "git":
-        inside = not resolved.split("#", 1)[1].split(":", 1)[1].startswith("..")
-    else:
-        base_dir = posixpath.dirname(urlsplit(base_target).path) + "/"
-        target = urlsplit(resolved)
-        inside = (target.netloc == urlsplit(base_target).netloc
-                  and posixpath.normpath(target.path).startswith(base_dir))  # fmt: skip
-    if not inside:
-        raise ReadError("the target is outside the location's directory")
-
-
-def _parse(key: str, data: bytes, target: str, path: str) -> Any:
+def _parse(key: str, data: bytes, target: str, field: str) -> Any:
     try:
         text = data.decode("utf-8")
-        if key == "$text":
-            return text
-        if key == "$json":
-            return json.loads(text)
-        documents = parse_documents(text, source=target)
     except UnicodeDecodeError:
         raise PlaceholderError(
-            f"Placeholder {key} {target} is not UTF-8 text", field=path
+            f"Placeholder {key} could not read location {target}, it is not UTF-8 text",
+            field=field,
         ) from None
-    except json.JSONDecodeError as exc:
-        raise PlaceholderError(f"Placeholder $json failed to parse JSON data at {target}, {exc}",
-                               field=path) from None  # fmt: skip
+    if key == "$text":
+        return text
+    if key == "$json":
+        return _parse_json(text, target, field)
+    try:
+        documents = parse_documents(text, source=target)
     except YamlError as exc:
-        raise PlaceholderError(f"Placeholder $yaml failed to parse YAML data at {target}, {exc}",
-                               field=path) from None  # fmt: skip
+        raise PlaceholderError(
+            f"Placeholder $yaml failed to parse YAML data at {target}, {exc}", field=field
+        ) from None
     if len(documents) != 1:
         raise PlaceholderError(
             f"Placeholder $yaml expected to find exactly one document of data at {target}, "
-            f"found {len(documents)}", field=path)  # fmt: skip
+            f"found {len(documents)}",
+            field=field,
+        )
     return documents[0][1]
+
+
+def _parse_json(text: str, target: str, field: str) -> Any:
+    def no_constant(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    try:
+        value = json.loads(text, parse_constant=no_constant)
+        _check_depth(value, DEFAULT_LIMITS.max_depth)
+    except (ValueError, RecursionError) as exc:
+        reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise PlaceholderError(
+            f"Placeholder $json failed to parse JSON data at {target}, {reason}", field=field
+        ) from None
+    return value
+
+
+def _check_depth(value: Any, limit: int) -> None:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if not isinstance(item, list):
+            continue
+        if depth > limit:
+            raise ValueError(f"it is nested deeper than {limit} levels")
+        stack.extend((child, depth + 1) for child in item)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _join(field: str, key: str) -> str:
+    return f"{field}.{key}" if field else key
+
+
+def _with_slash(prefix: str) -> str:
+    return prefix if prefix.endswith("/") else prefix + "/"

@@ -24,7 +24,7 @@ copied, never shared, so changing one place of an entity never changes another.
 libyaml (``CSafeLoader``) scans and composes the node graph; it also caps nesting at
 1,000 levels, so composing never overflows the C stack. Values are then built by a
 recursive walk whose depth is checked before every descent and so never exceeds
-``max_depth`` frames (at most 500).
+``2 * max_depth`` frames (``max_depth`` is at most 256).
 """
 
 from __future__ import annotations
@@ -83,8 +83,8 @@ class YamlLimits:
     max_alias_values: int = 100_000
 
     def __post_init__(self) -> None:
-        if not 1 <= self.max_depth <= 500:
-            raise ValueError("max_depth must be between 1 and 500")
+        if not 1 <= self.max_depth <= 256:  # the builder recurses two frames per level
+            raise ValueError("max_depth must be between 1 and 256")
 
 
 DEFAULT_LIMITS = YamlLimits()
@@ -146,7 +146,7 @@ def parse_documents(
         raise _syntax_error(exc, source) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"{source}: {_first_line(str(exc))}") from None
-    except RecursionError:  # only reachable with the pure-Python fallback parser
+    except RecursionError:  # the pure-Python fallback parser has no depth limit of its own
         raise YamlError(f"{source}: nested too deeply") from None
     finally:
         loader.dispose()
@@ -174,7 +174,7 @@ def _checked_bytes(data: bytes | str, source: str, limits: YamlLimits) -> bytes:
 
 def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
-    problem = _first_line(exc.problem or exc.context or "malformed YAML")
+    problem = "malformed YAML: " + _first_line(exc.problem or exc.context or "syntax error")
     if exc.context and exc.problem:
         problem = f"{problem} ({_first_line(exc.context)})"
     if mark is None:
@@ -211,11 +211,12 @@ class _Builder:
         value, _size, _aliases, _height = self.node(root, 1, root)
         return value
 
-    def node(self, node: yaml.Node, depth: int, parent: yaml.Node) -> tuple[Any, int, int, int]:
-        """Build ``node``; return its value, expanded size, alias uses and height."""
+    def node(self, node: yaml.Node, depth: int, site: yaml.Node) -> tuple[Any, int, int, int]:
+        """Build ``node`` (written at ``site``, for messages); return its value, expanded
+        size, alias uses and height."""
         key = id(node)
         if key in self.seen:
-            return self.alias(node, depth, parent)
+            return self.alias(node, depth, site)
         self.seen.add(key)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node), 1, 0, 0
@@ -240,7 +241,9 @@ class _Builder:
             key = _key_text(key)
             if key in result:
                 raise self.error(key_node, f"Map keys must be unique; {_shown(key)} is repeated")
-            value, value_size, value_aliases, value_height = self.node(value_node, depth + 1, node)
+            value, value_size, value_aliases, value_height = self.node(
+                value_node, depth + 1, key_node
+            )
             result[key] = value
             size += 1 + value_size
             aliases += key_aliases + value_aliases
@@ -260,23 +263,23 @@ class _Builder:
             height = max(height, item_height + 1)
         return result, size, aliases, height
 
-    def alias(self, node: yaml.Node, depth: int, parent: yaml.Node) -> tuple[Any, int, int, int]:
+    def alias(self, node: yaml.Node, depth: int, site: yaml.Node) -> tuple[Any, int, int, int]:
         """A node met a second time: an alias. Check what expanding it costs first."""
         if isinstance(node, yaml.ScalarNode):
             value, size, inner, height = self.scalar(node), 1, 0, 0
         elif id(node) in self.built:
             value, size, inner, height = self.built[id(node)]
         else:
-            raise self.error(parent, "an alias refers to a node that contains it")
+            raise self.error(site, "an alias refers to a node that contains it")
         self.aliases += 1 + inner
         if self.aliases > self.limits.max_aliases:
-            raise self.error(parent, f"more than {self.limits.max_aliases:,} alias uses")
+            raise self.error(site, f"more than {self.limits.max_aliases:,} alias uses")
         if depth + height - 1 > self.limits.max_depth:
-            raise self.error(parent, f"nested deeper than {self.limits.max_depth} levels")
+            raise self.error(site, f"nested deeper than {self.limits.max_depth} levels")
         self.alias_values += size
         if self.alias_values > self.limits.max_alias_values:
             raise self.error(
-                parent, f"aliases expand to more than {self.limits.max_alias_values:,} values"
+                site, f"aliases expand to more than {self.limits.max_alias_values:,} values"
             )
         return copy.deepcopy(value), size, 1 + inner, height
 

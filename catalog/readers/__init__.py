@@ -1,10 +1,13 @@
 """Readers for catalog locations and placeholders: ``file``, ``url`` and ``git``.
 
-``read(type, target, policy)`` is the single entry point; every read of untrusted
-input goes through it and the policy it is given.
+``read(type, target, policy)`` is the one entry point: every read of a catalog file
+or placeholder target goes through it and the ``ReadingPolicy`` it is given, so the
+SSRF and path rules live in one place (``url``, ``file`` and ``git`` modules).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import read_file
@@ -14,12 +17,18 @@ from catalog.readers.url import read_url
 
 __all__ = ["GitHubIntegration", "ReadResult", "ReadingPolicy", "read"]
 
-_READERS = {"file": read_file, "url": read_url, "git": read_git}
+_READERS: dict[str, Callable[[str, ReadingPolicy], ReadResult]] = {
+    "file": read_file,
+    "url": read_url,
+    "git": read_git,
+}
 
 
 def read(location_type: str, target: str, policy: ReadingPolicy) -> ReadResult:
-    """Read ``type:target`` under ``policy``."""
+    """Read ``<location_type>:<target>`` under ``policy``; raises ReadError."""
     reader = _READERS.get(location_type)
     if reader is None:
-        raise ReadError(f"unknown location type {location_type!r} (use file, url or git)")
+        raise ReadError(
+            f"unknown location type {location_type!r}; expected one of {', '.join(_READERS)}"
+        )
     return reader(target, policy)

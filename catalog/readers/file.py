@@ -1,11 +1,14 @@
 """Read local files, only from the directories the policy allows.
 
-The path is resolved with symlinks before the check, so a symlink inside an allowed
-directory cannot point outside it.
+A ``file`` target is an absolute path. It is resolved with every symlink followed
+before the check, so neither ``..`` nor a symlink inside an allowed directory can
+reach a file outside it. A file that is outside the directories is reported as
+outside whether or not it exists, so the error reveals nothing about the host.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from catalog.model.errors import ReadError
@@ -15,28 +18,31 @@ __all__ = ["confined_path", "read_file"]
 
 
 def confined_path(target: str, roots: tuple[Path, ...]) -> Path:
-    """Resolve ``target`` and make sure it lies inside one of ``roots``."""
-    path = Path(target)
-    if not path.is_absolute():
-        raise ReadError(f"file location {target} must be an absolute path")
-    resolved = path.resolve()
-    if not any(resolved == root.resolve() or root.resolve() in resolved.parents
-               for root in roots):  # fmt: skip
-        raise ReadError(f"{target} is outside the directories the catalog may read")
-    return resolved
+    """Resolve the absolute path ``target`` and check it lies inside one of ``roots``."""
+    if "\0" in target or not os.path.isabs(target):
+        raise ReadError(f"the file location {target!r} must be an absolute path")
+    resolved = Path(target).resolve()
+    for root in roots:
+        if resolved.is_relative_to(Path(root).resolve()):
+            return resolved
+    raise ReadError(f"{target} is outside the allowed directories")
 
 
 def read_file(target: str, policy: ReadingPolicy) -> ReadResult:
-    """Read a local catalog file."""
+    """Read the local file ``target`` (at most ``policy.max_bytes``)."""
     path = confined_path(target, policy.file_roots)
+    # Checked before opening: opening a FIFO or a device could block or never end.
+    if not path.is_file():
+        if path.exists():
+            raise ReadError(f"{target} is not a regular file")
+        raise ReadError(f"{target} does not exist", not_found=True)
     try:
-        size = path.stat().st_size
-        if size > policy.max_bytes:
-            raise ReadError(f"{target} is {size:,} bytes; the limit is {policy.max_bytes:,}")
-        return ReadResult(path.read_bytes(), str(path))
+        with path.open("rb") as handle:
+            data = handle.read(policy.max_bytes + 1)
     except FileNotFoundError:
         raise ReadError(f"{target} does not exist", not_found=True) from None
-    except IsADirectoryError:
-        raise ReadError(f"{target} is a directory, not a file") from None
     except OSError as exc:
-        raise ReadError(f"cannot read {target}: {exc.strerror}") from None
+        raise ReadError(f"cannot read {target}: {exc.strerror or 'error'}") from None
+    if len(data) > policy.max_bytes:
+        raise ReadError(f"{target} is larger than {policy.max_bytes:,} bytes")
+    return ReadResult(data, str(path))

@@ -1,93 +1,171 @@
-"""Read one file of a git repository at a branch or tag, with real git.
+"""Read one file of a git repository at a branch, tag or commit, with real git.
 
 Target syntax: ``<repository URL>#<ref>:<path>``, for example
 ``https://git.example.com/acme/shop.git#main:catalog-info.yaml`` or
-``file:///srv/git/shop.git#v1.2:services/catalog-info.yaml``.
+``file:///srv/git/shop.git#v1.2:services/catalog-info.yaml``. ``<ref>`` is a branch or
+tag name (or a commit the server lets clients fetch); ``<path>`` is relative to the
+repository root and may not leave it.
 
-The repository is fetched shallowly (one commit) into a temporary directory and the
-file is read with ``git show``. http(s) repositories go through the same host and
-address checks as URL reads; ``file://`` repositories must lie in an allowed
-directory; every other transport (``ssh``, ``ext::``, ``git://``) is refused, and git
-never prompts for credentials.
+The commit is fetched shallowly (``git fetch --depth 1``) into a fresh temporary
+repository and the file read with ``git cat-file``, so nothing is checked out and no
+hook or filter of the fetched repository ever runs. Hardening:
+
+- only ``https``, ``http`` and ``file`` repository URLs (``GIT_ALLOW_PROTOCOL``), so
+  ``ext::``, ``ssh`` and ``git://`` are refused; no credentials in the URL;
+- http(s) hosts go through the URL reader's checks (allow-list, public addresses
+  only) and git connects to the checked address (``http.curloptResolve``), never
+  follows redirects and never prompts for credentials;
+- ``file://`` repositories must be inside the policy's ``file_roots`` (resolved, with
+  symlinks) and only then is ``protocol.file.allow=always`` set;
+- git runs with a minimal environment (no proxies, no user or system config that
+  could rewrite URLs) and the whole read, every git command included, must finish
+  within three times the policy's timeout; a command that overruns is killed with
+  its children. Limitation: the fetch itself is bounded by that time, not by size.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
+import signal
 import subprocess
 import tempfile
-from urllib.parse import urlsplit
+import time
+from urllib.parse import unquote
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path
-from catalog.readers.policy import ReadingPolicy, ReadResult
-from catalog.readers.url import _checked_address, safe_url
+from catalog.readers.policy import ReadingPolicy, ReadResult, split_url
+from catalog.readers.url import checked_address, safe_url
 
 __all__ = ["parse_git_target", "read_git"]
 
-_TARGET = re.compile(r"^(?P<repo>[^#]+)#(?P<ref>[^:]+):(?P<path>.+)$")
-_SAFE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+_REF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
+_NOT_FOUND = (
+    "couldn't find remote ref",
+    "does not appear to be a git repository",
+    "not found",
+    "does not exist",
+)
+_PASSED_ENV = ("PATH", "SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSL_CAINFO", "GIT_EXEC_PATH")
 
 
 def parse_git_target(target: str) -> tuple[str, str, str]:
-    """Split ``<repo>#<ref>:<path>``; raises ReadError on anything else."""
-    match = _TARGET.match(target)
-    if not match:
-        raise ReadError(f"git target {target!r} is not of the form <repository URL>#<ref>:<path>")
-    repo, ref, path = match["repo"], match["ref"], match["path"].lstrip("/")
-    if not _SAFE_REF.match(ref) or ".." in ref:
-        raise ReadError(f"git ref {ref!r} is not a branch or tag name")
-    if any(part == ".." for part in path.split("/")):
-        raise ReadError(f"git path {path!r} leaves the repository")
-    return repo, ref, path
+    """Split ``<repository URL>#<ref>:<path>`` into its parts (path normalised)."""
+    repo, _, rest = target.partition("#")
+    ref, _, path = rest.partition(":")
+    if not repo or not ref or not path:
+        raise ReadError(f"git target {target!r} is not <repository URL>#<ref>:<path>")
+    if not _REF.fullmatch(ref) or ".." in ref or "//" in ref or ref.endswith(("/", ".")):
+        raise ReadError(f"{ref!r} is not a valid git branch or tag name")
+    if any(ord(char) < 32 for char in path):
+        raise ReadError("the git path contains control characters")
+    if ".." in path.split("/"):
+        raise ReadError(f"the git path {path!r} may not contain '..'")
+    normalised = posixpath.normpath("/" + path).lstrip("/")
+    if not normalised:
+        raise ReadError(f"git target {target!r} names no file")
+    return repo, ref, normalised
 
 
 def read_git(target: str, policy: ReadingPolicy) -> ReadResult:
-    """Read the file named by ``target``."""
+    """Read the file named by ``target`` under ``policy``."""
     repo, ref, path = parse_git_target(target)
-    _check_repository(repo, policy)
-    with tempfile.TemporaryDirectory(prefix="greenroom-git-") as workdir:
-        _git(["init", "--quiet"], workdir, policy, repo)
-        # git finds a branch or a tag of that name on its own.
-        _git(["fetch", "--quiet", "--depth", "1", "--no-tags", repo, ref], workdir, policy,
-             repo, missing=f"{safe_url(repo)} has no branch or tag {ref}")  # fmt: skip
-        data = _git(["show", f"FETCH_HEAD:{path}"], workdir, policy, repo,
-                    missing=f"{safe_url(repo)} has no file {path} at {ref}")  # fmt: skip
-    if len(data) > policy.max_bytes:
-        raise ReadError(f"{path} is larger than {policy.max_bytes:,} bytes")
+    config = _repository_config(repo, policy)
+    deadline = time.monotonic() + 3 * policy.timeout
+    with tempfile.TemporaryDirectory(prefix="catalog-git-") as workdir:
+        run = _Runner(workdir, config, split_url(repo).scheme, deadline, safe_url(repo))
+        run(["init", "--quiet"])
+        run(
+            ["fetch", "--quiet", "--depth", "1", "--no-tags", "--end-of-options", repo, ref],
+            missing=f"{safe_url(repo)} does not exist or has no branch or tag {ref}",
+        )
+        kind, size = _object_info(run, f"FETCH_HEAD:{path}")
+        if kind == "tree":
+            raise ReadError(f"{path} is a directory in {safe_url(repo)} at {ref}")
+        if kind != "blob":
+            raise ReadError(f"{safe_url(repo)} has no file {path} at {ref}", not_found=True)
+        if size > policy.max_bytes:
+            raise ReadError(f"{path} is larger than {policy.max_bytes:,} bytes")
+        data = run(["cat-file", "blob", f"FETCH_HEAD:{path}"])
     return ReadResult(data, target)
 
 
-def _check_repository(repo: str, policy: ReadingPolicy) -> None:
-    parts = urlsplit(repo)
+def _object_info(run: _Runner, name: str) -> tuple[str, int]:
+    """Type and size of the object ``name``; git answers ``<name> missing`` if there is
+    none, which is neither ``blob`` nor ``tree``."""
+    answer = run(
+        ["cat-file", "--batch-check=%(objecttype) %(objectsize)"], stdin=f"{name}\n".encode()
+    )
+    kind, _, size = answer.decode().strip().partition(" ")
+    return kind, int(size) if size.isdigit() else 0
+
+
+def _repository_config(repo: str, policy: ReadingPolicy) -> list[str]:
+    """Check that ``repo`` may be read; return the git ``-c`` settings to read it with."""
+    parts = split_url(repo)
     if parts.scheme == "file":
-        confined_path(parts.path, policy.file_roots)
-    elif parts.scheme in ("http", "https") and parts.hostname:
-        if not policy.host_allowed(parts.hostname, parts.port):
-            raise ReadError(f"reading from {parts.hostname} is not allowed; add it to "
-                            "backend.reading.allow in app-config")  # fmt: skip
-        default_port = 443 if parts.scheme == "https" else 80
-        _checked_address(parts.hostname, parts.port or default_port, policy, parts.port)
-    else:
-        raise ReadError(f"git repositories must be https://, http:// or file:// URLs, "
-                        f"not {safe_url(repo) or repo[:40]}")  # fmt: skip
+        if parts.netloc:
+            raise ReadError("file:// repository URLs must not name a host")
+        confined_path(unquote(parts.path), policy.file_roots)
+        return ["protocol.file.allow=always"]
+    if parts.scheme not in ("http", "https"):
+        raise ReadError(
+            f"git repositories must be https://, http:// or file:// URLs, "
+            f"not {parts.scheme or 'a local path'}:"
+        )
+    address = checked_address(repo, policy)  # allow-list and public-address checks
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    literal = f"[{address}]" if ":" in address else address
+    return [f"http.curloptResolve={parts.hostname}:{port}:{literal}", "http.followRedirects=false"]
 
 
-def _git(args: list[str], workdir: str, policy: ReadingPolicy, repo: str,
-         missing: str | None = None) -> bytes:  # fmt: skip
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "true",
-           "GIT_CONFIG_NOSYSTEM": "1", "GIT_ALLOW_PROTOCOL": "http:https:file"}  # fmt: skip
-    try:
-        result = subprocess.run(
-            ["git", "-c", "protocol.file.allow=always", "-c", "credential.helper=", *args],
-            cwd=workdir, env=env, capture_output=True, timeout=max(policy.timeout * 3, 30),
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        raise ReadError(f"{safe_url(repo)}: git timed out") from None
-    if result.returncode != 0:
-        if missing:
-            raise ReadError(missing, not_found=True)
-        reason = result.stderr.decode(errors="replace").strip().splitlines()
-        raise ReadError(f"{safe_url(repo)}: git failed: {reason[-1] if reason else 'error'}")
-    return result.stdout
+class _Runner:
+    """Runs git commands in one work directory under one deadline."""
+
+    def __init__(
+        self, workdir: str, config: list[str], scheme: str, deadline: float, shown: str
+    ) -> None:
+        self.workdir = workdir
+        self.deadline = deadline
+        self.shown = shown
+        self.options = [
+            item
+            for setting in ("credential.helper=", "core.hooksPath=/dev/null", *config)
+            for item in ("-c", setting)
+        ]
+        self.env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
+        self.env.update(
+            HOME=workdir,
+            LC_ALL="C",
+            GIT_TERMINAL_PROMPT="0",
+            GIT_CONFIG_NOSYSTEM="1",
+            GIT_CONFIG_GLOBAL=os.devnull,
+            GIT_ALLOW_PROTOCOL=scheme,
+        )
+
+    def __call__(
+        self, args: list[str], *, stdin: bytes | None = None, missing: str | None = None
+    ) -> bytes:
+        process = subprocess.Popen(
+            ["git", *self.options, *args],
+            cwd=self.workdir,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            out, err = process.communicate(stdin, timeout=max(self.deadline - time.monotonic(), 0))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise ReadError(f"{self.shown}: git timed out") from None
+        if process.returncode != 0:
+            lines = err.decode(errors="replace").strip().splitlines() or ["(no message)"]
+            if missing and any(text in line.lower() for line in lines for text in _NOT_FOUND):
+                raise ReadError(missing, not_found=True)
+            raise ReadError(f"{self.shown}: git failed: {lines[0][:200]}")
+        return out

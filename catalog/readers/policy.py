@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-__all__ = ["GitHubIntegration", "ReadResult", "ReadingPolicy", "host_matches", "url_host"]
+from catalog.model.errors import ReadError
+
+__all__ = [
+    "GitHubIntegration",
+    "ReadResult",
+    "ReadingPolicy",
+    "host_matches",
+    "split_url",
+    "url_host",
+]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -85,20 +94,28 @@ class ReadResult:
     url_or_path: str
 
 
+def split_url(url: str) -> SplitResult:
+    """``urlsplit``, raising ReadError (not ValueError) for a malformed host or port.
+
+    The URL is not repeated in the message: a malformed one may hide credentials."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        raise ReadError("the URL is malformed (check its host and port)") from None
+    return parts
+
+
 def url_host(url: str) -> str:
     """``host`` or ``host:port`` of ``url`` (port only when not the scheme's default),
     lower-cased; IPv6 addresses in brackets. The form Backstage compares with its
     allow-list (the WHATWG ``URL.host``)."""
-    parts = urlsplit(url)
+    parts = split_url(url)
     host = (parts.hostname or "").lower()
     if ":" in host:
         host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        return host
-    if port is not None and port != _DEFAULT_PORTS.get(parts.scheme.lower()):
-        host = f"{host}:{port}"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(parts.scheme.lower()):
+        host = f"{host}:{parts.port}"
     return host
 
 

@@ -1,0 +1,70 @@
+"""Backstage's example catalog ingests: every entity, with Backstage's relations,
+except what cannot work offline or is opt-in in Backstage too."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from catalog import services
+from catalog.models import Entity
+
+pytestmark = pytest.mark.django_db
+
+DEMO = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "backstage"
+EXAMPLES = DEMO / "catalog-model-examples"
+
+
+@pytest.fixture
+def examples(settings):
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {"readableDirectories": [str(DEMO)]}}
+    for name in ("all.yaml", "acme-corp.yaml"):
+        services.register_location("file", str(EXAMPLES / name))
+    services.register_location(
+        "file", str(DEMO / "create-app-examples" / "template" / "template.yaml")
+    )
+
+
+def test_every_example_ingests_except_offline_and_opt_in_ones(examples) -> None:
+    problems = [p for loc in services.Location.objects.all() for p in loc.problems]
+    failed_files = {Path(p["file"].split(":", 1)[1]).name for p in problems}
+    assert failed_files <= {
+        "spotify-api.yaml",
+        "wayback-archive-api.yaml",
+        "wayback-search-api.yaml",  # github.com
+        "code-review-plugin.yaml",
+        "frontend-design-skill.yaml",
+        "use-internal-apis-rule.yaml",
+        "backstage-mcp-server-api.yaml",  # model-layer only in Backstage
+    }, problems
+    refs = set(Entity.objects.values_list("ref", flat=True))
+    assert {
+        "component:default/petstore",
+        "api:default/petstore",
+        "group:default/team-a",
+        "user:default/breanna.davison",
+        "system:default/podcast",
+        "domain:default/artists",
+        "template:default/example-nodejs-template",
+        "api:default/petstore-webhook",
+    } <= refs, sorted(refs)
+    assert not Entity.objects.exclude(errors=[]).exclude(kind="location").exists()
+
+
+def test_relative_text_placeholder_of_the_webhook_api_is_resolved(examples) -> None:
+    entity = Entity.objects.get(ref="api:default/petstore-webhook").final
+    assert "openapi" in entity["spec"]["definition"]
+
+
+def test_relations_match_backstage_for_representative_entities(examples) -> None:
+    def relations(ref: str) -> set[tuple[str, str]]:
+        return {(r["type"], r["targetRef"]) for r in Entity.objects.get(ref=ref).final["relations"]}
+
+    assert relations("component:default/petstore") >= {
+        ("ownedBy", "group:default/team-c"),
+        ("providesApi", "api:default/petstore"),
+    }
+    assert ("apiProvidedBy", "component:default/petstore") in relations("api:default/petstore")
+    assert ("hasMember", "user:default/breanna.davison") in relations("group:default/team-a")
+    assert ("memberOf", "group:default/team-a") in relations("user:default/breanna.davison")
