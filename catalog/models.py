@@ -47,6 +47,9 @@ class Location(models.Model):
     #: ``[{"file", "document", "entity", "field", "message"}]``.
     problems = models.JSONField(default=list, blank=True)
     next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    #: Content hash per file of the last read (``type:target`` -> sha256), so files
+    #: that did not change are not processed again.
+    file_hashes = models.JSONField(default=dict, blank=True)
     #: A refresh holds the location until this time, so two never run at once.
     lease_until = models.DateTimeField(null=True, blank=True)
 

@@ -8,6 +8,7 @@ expires.
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
 
@@ -16,14 +17,16 @@ from django.utils import timezone
 
 from catalog.config import CatalogSettings, catalog_settings
 from catalog.ingestion.stitcher import stitch_refs
-from catalog.ingestion.tree import read_tree
+from catalog.ingestion.tree import PreviousRead, read_tree
 from catalog.ingestion.writer import ChangeSummary, write_tree
-from catalog.models import Location
+from catalog.models import Entity, Location
 from catalog.readers import read
 
 __all__ = ["LEASE", "LocationBusy", "next_refresh_time", "refresh_location"]
 
 LEASE = timedelta(minutes=15)
+#: Bump when processing changes, so unchanged files are processed again once.
+PROCESSING_VERSION = "1"
 
 
 class LocationBusy(Exception):
@@ -38,7 +41,7 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
         tree = read_tree(
             location.type, location.target, presence=location.presence,
             read=lambda kind, target: read(kind, target, config.policy).data,
-            rules=config.rules,
+            rules=config.rules, previous=_previous_read(location, config),
         )  # fmt: skip
         summary = write_tree(location, tree, orphan_strategy=config.orphan_strategy)
         stitch_refs(summary.restitch)
@@ -47,13 +50,40 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
         location.last_error = tree.root_error
         if not tree.root_error:
             location.last_success_at = now
-        location.problems = [p.as_dict() for p in summary.problems]
+        location.problems = [p.as_dict() for p in summary.problems] + [
+            p for p in location.problems if p["file"] in tree.skipped_files
+        ]
+        location.file_hashes = {key: digest for key, digest in tree.file_hashes.items()
+                                if key not in tree.failed_files}  # fmt: skip
         location.next_refresh_at = next_refresh_time(config)
         location.save(update_fields=["last_refresh_at", "last_success_at", "last_error",
-                                     "problems", "next_refresh_at"])  # fmt: skip
+                                     "problems", "file_hashes", "next_refresh_at"])  # fmt: skip
         return summary
     finally:
         Location.objects.filter(pk=location.pk).update(lease_until=None)
+
+
+def _previous_read(location: Location, config: CatalogSettings) -> PreviousRead:
+    """What the last read left: file hashes, refs per file and stored Location entities.
+
+    The fingerprint covers what turns unchanged bytes into different entities: the
+    rules, the orphan strategy and the version of the processing code.
+    """
+    previous = PreviousRead(
+        file_hashes=location.file_hashes,
+        fingerprint=f"{PROCESSING_VERSION}|{config.rules!r}|{config.orphan_strategy}",
+    )
+    rows = Entity.objects.filter(location=location).values_list("ref", "location_key")
+    for ref, key in rows:
+        previous.refs_by_file.setdefault(key, []).append(ref)
+    stored_locations = Entity.objects.filter(location=location, kind="location").exclude(
+        parent_ref=""
+    )
+    for ref, key, processed in stored_locations.values_list(
+        "ref", "location_key", "processed_json"
+    ):
+        previous.locations_by_file.setdefault(key, []).append((ref, json.loads(processed)))
+    return previous
 
 
 def _claim(location: Location) -> None:

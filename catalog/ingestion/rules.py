@@ -57,6 +57,11 @@ class CatalogRules:
     def __init__(self, rules: Iterable[Rule]) -> None:
         self.rules = tuple(rules)
 
+    def __repr__(self) -> str:
+        # Stable across processes: part of the fingerprint that decides whether an
+        # unchanged file may be skipped.
+        return f"CatalogRules({self.rules!r})"
+
     @classmethod
     def from_config(cls, catalog_config: Mapping[str, Any]) -> CatalogRules:
         """Global ``catalog.rules`` plus each config location's own ``rules``."""

@@ -16,6 +16,7 @@ location and on the Location entity that points at it.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,12 +38,13 @@ from catalog.model.validation import validate_entity
 from catalog.model.yaml_docs import parse_documents
 from catalog.readers.targets import resolve_target
 
-__all__ = ["Emitted", "Problem", "TreeResult", "generated_location", "read_tree"]
+__all__ = ["Emitted", "PreviousRead", "Problem", "TreeResult", "generated_location", "read_tree"]
 
 #: Reads ``(type, target)`` and returns the bytes; raises ReadError.
 ReadBytes = Callable[[str, str], bytes]
 
 MAX_FILES = 2000
+_PLACEHOLDER_KEYS = re.compile(rb"\$(text|json|yaml)\b")
 MAX_DEPTH = 32
 
 
@@ -97,6 +99,25 @@ class TreeResult:
     entity_errors: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     #: Set when the root target itself could not be read or parsed.
     root_error: str = ""
+    #: Content hash of every file read in this pass, for the next one.
+    file_hashes: dict[str, str] = field(default_factory=dict)
+    #: Files whose bytes did not change since the last read: not processed again;
+    #: their stored entities stand.
+    skipped_files: set[str] = field(default_factory=set)
+
+
+@dataclass
+class PreviousRead:
+    """What the last read of the location left behind, so that a file whose bytes did
+    not change is not parsed and processed again (most refreshes change nothing)."""
+
+    file_hashes: dict[str, str] = field(default_factory=dict)
+    #: Refs each file produced last time.
+    refs_by_file: dict[str, list[str]] = field(default_factory=dict)
+    #: The Location entities each file produced, whose targets must still be followed.
+    locations_by_file: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    #: Changes whenever the processing of unchanged bytes could change (rules, version).
+    fingerprint: str = ""
 
 
 def generated_location(location_type: str, target: str, presence: str) -> dict[str, Any]:
@@ -113,10 +134,10 @@ def generated_location(location_type: str, target: str, presence: str) -> dict[s
 
 class _Walker:
     def __init__(self, origin_type: str, origin_target: str, read: ReadBytes,
-                 rules: CatalogRules) -> None:  # fmt: skip
+                 rules: CatalogRules, previous: PreviousRead) -> None:  # fmt: skip
         self.origin_type, self.origin_target = origin_type, origin_target
         self.origin_key = f"{origin_type}:{origin_target}"
-        self.read, self.rules = read, rules
+        self.read, self.rules, self.previous = read, rules, previous
         self.result = TreeResult()
         self.seen_refs: dict[str, str] = {}
         self.visited_files: set[str] = set()
@@ -207,7 +228,10 @@ class _Walker:
             return
         self.visited_files.add(key)
         try:
-            documents = parse_documents(self.read(file_type, file_target), source=key)
+            data = self.read(file_type, file_target)
+            if self._unchanged(key, data, parent, file_type, file_target, depth):
+                return
+            documents = parse_documents(data, source=key)
         except ReadError as exc:
             if exc.not_found and optional:
                 return
@@ -222,6 +246,25 @@ class _Walker:
             if emitted is not None and emitted.entity["kind"] == "Location":
                 self.visit_targets(emitted, file_type, file_target, depth + 1)
 
+    def _unchanged(self, key: str, data: bytes, parent: Emitted, file_type: str,
+                   file_target: str, depth: int) -> bool:  # fmt: skip
+        """Skip a file whose bytes are as last time, still following its Locations.
+
+        Files with placeholders are always processed: what they pull in may have
+        changed although the file did not.
+        """
+        digest = hashlib.sha256(self.previous.fingerprint.encode() + data).hexdigest()
+        self.result.file_hashes[key] = digest
+        if self.previous.file_hashes.get(key) != digest or _PLACEHOLDER_KEYS.search(data):
+            return False
+        self.result.skipped_files.add(key)
+        for ref in self.previous.refs_by_file.get(key, []):
+            self.seen_refs.setdefault(ref, key)
+        for ref, entity in self.previous.locations_by_file.get(key, []):
+            location = Emitted(ref, entity, {}, [], key, parent.ref)
+            self.visit_targets(location, file_type, file_target, depth + 1)
+        return True
+
     def _file_failed(self, key: str, parent: Emitted, error: CatalogError) -> None:
         self.result.failed_files.add(key)
         message = str(error)
@@ -231,10 +274,16 @@ class _Walker:
 
 
 def read_tree(
-    location_type: str, target: str, *, presence: str, read: ReadBytes, rules: CatalogRules
+    location_type: str,
+    target: str,
+    *,
+    presence: str,
+    read: ReadBytes,
+    rules: CatalogRules,
+    previous: PreviousRead | None = None,
 ) -> TreeResult:
     """Read the registered location ``type:target`` and everything it leads to."""
-    walker = _Walker(location_type, target, read, rules)
+    walker = _Walker(location_type, target, read, rules, previous or PreviousRead())
     # The generated root is the registration itself, not a file's content: rules
     # govern what locations bring in, not the location.
     root = walker.process(generated_location(location_type, target, presence),

@@ -64,7 +64,12 @@ def write_tree(location: Location, tree: TreeResult, *, orphan_strategy: str) ->
     existing = {row["ref"]: row for row in Entity.objects.filter(location=location).values(
         "id", "ref", "content_hash", "errors", "orphan", "location_key", "parent_ref")}  # fmt: skip
     emitted = _drop_conflicts(location, tree.entities, existing, summary)
+    # Entities of files whose bytes did not change stand as they are.
     emitted_refs = {e.ref for e in emitted}
+    kept = {ref for ref, row in existing.items()
+            if row["location_key"] in tree.skipped_files and ref not in emitted_refs}  # fmt: skip
+    summary.unchanged += len(kept)
+    emitted_refs |= kept
     for batch in chunks(emitted):
         with transaction.atomic():
             _write_batch(location, batch, existing, tree.entity_errors, summary)

@@ -334,3 +334,68 @@ def test_query_count_does_not_grow_with_the_number_of_entities(
             register(path)
         counts.append(len(queries))
     assert counts[1] <= counts[0] + 10, counts
+
+
+def test_unchanged_files_are_skipped_but_their_locations_still_followed(files) -> None:
+    nested = files.write("services/checkout.yaml", SERVICE)
+    location = register(
+        files.write(
+            "all.yaml",
+            """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Location
+        metadata: {name: everything}
+        spec: {targets: [./services/checkout.yaml]}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: Group
+        metadata: {name: Bad Name}
+        spec: {type: team, children: []}
+    """,
+        )
+    )
+    assert len(location.problems) == 1
+    services.refresh(location)
+    location.refresh_from_db()
+    assert f"file:{files.root / 'all.yaml'}" in str(location.file_hashes)
+    assert len(location.problems) == 1  # the skipped file's problem is still shown
+    nested.write_text(SERVICE.replace("Takes the money", "Takes all the money"))
+    summary = services.refresh(location)
+    assert summary.updated == ["component:default/checkout"]
+    assert served("component:default/checkout")["metadata"]["description"] == "Takes all the money"
+
+
+def test_a_rules_change_processes_unchanged_files_again(files, settings) -> None:
+    location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {
+            **settings.APP_CONFIG["catalog"],
+            "rules": [{"allow": ["Component", "API", "Location"]}],
+        },
+    }
+    services.refresh(location)
+    location.refresh_from_db()
+    assert any("is not of an allowed kind" in p["message"] for p in location.problems)
+
+
+def test_files_with_placeholders_are_always_processed(files) -> None:
+    spec = files.write("spec.yaml", "openapi: 3.0.0\n")
+    location = register(
+        files.write(
+            "catalog-info.yaml",
+            """\
+        apiVersion: backstage.io/v1alpha1
+        kind: API
+        metadata: {name: checkout-api}
+        spec:
+          type: openapi
+          lifecycle: production
+          owner: team-a
+          definition: {$text: ./spec.yaml}
+    """,
+        )
+    )
+    spec.write_text("openapi: 3.1.0\n")
+    services.refresh(location)
+    assert served("api:default/checkout-api")["spec"]["definition"] == "openapi: 3.1.0\n"
