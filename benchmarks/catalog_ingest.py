@@ -56,7 +56,10 @@ def setup_django(var: Path, database_url: str | None) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    settings.APP_CONFIG = {"catalog": {"readableDirectories": [str(var)]}}
+    # A 50,000-entity file is ~37 MB; the default per-file limit is 10 MiB.
+    settings.APP_CONFIG = {
+        "catalog": {"readableDirectories": [str(var)], "maxFileBytes": 512 * 1024 * 1024}
+    }
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -90,6 +93,10 @@ def measure(path: Path, entities: int) -> None:
     print(f"SQL queries:         {counter.count}  ({counter.count / entities:.3f} per entity)")
     print(f"unchanged refresh:   {unchanged:.2f} s  ({unchanged / elapsed:.0%} of first ingest)")
     print(f"peak RSS:            {peak:.0f} MiB")
+    location.refresh_from_db()
+    for line in [location.last_error, *(p["message"] for p in location.problems)][:5]:
+        if line:
+            print(f"problem:             {line}")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from catalog.readers.policy import GitHubIntegration, ReadingPolicy
 __all__ = ["CatalogSettings", "catalog_settings"]
 
 DEFAULT_INTERVAL = timedelta(minutes=5)
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
 
@@ -76,7 +77,9 @@ def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> Re
     roots = {Path(loc["target"]).resolve().parent for loc in locations if loc["type"] == "file"}
     extra = (config.get("catalog") or {}).get("readableDirectories") or []
     roots |= {Path(d).resolve() for d in extra}
+    max_bytes = int((config.get("catalog") or {}).get("maxFileBytes") or DEFAULT_MAX_BYTES)
     return ReadingPolicy(
+        max_bytes=max_bytes,
         allowed_hosts=allowed,
         github=github,
         file_roots=tuple(sorted(roots)),

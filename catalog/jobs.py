@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
 from catalog import services
 from catalog.models import Location
 from portal.jobs import JobFailed, JobRunner
@@ -18,7 +20,10 @@ class RefreshLocationJob(JobRunner):
     description = "Read a catalog location again and apply what changed."
 
     def run(self) -> dict[str, Any]:
-        location = Location.objects.filter(pk=self.job.params.get("location_id")).first()
+        try:
+            location = Location.objects.filter(pk=self.job.params.get("location_id")).first()
+        except ValidationError:  # not a UUID
+            location = None
         if location is None:
             raise JobFailed(f"no location {self.job.params.get('location_id')}")
         try:

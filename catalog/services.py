@@ -29,6 +29,7 @@ __all__ = [
     "LocationError",
     "export_entities",
     "get_entity",
+    "missing_refs",
     "processing_errors",
     "refresh",
     "refresh_due_locations",
@@ -139,6 +140,16 @@ def refresh_due_locations(config: CatalogSettings | None = None) -> dict[str, st
             continue
         outcomes[location.ref] = location.last_error or json.dumps(summary.as_dict())
     return outcomes
+
+
+def missing_refs(refs: list[str] | set[str]) -> set[str]:
+    """The refs among ``refs`` that name no entity: dangling relation targets, which
+    pages and the API show as such instead of failing."""
+    wanted = {ref.lower() for ref in refs}
+    found: set[str] = set()
+    for batch in chunks(sorted(wanted)):
+        found.update(Entity.objects.filter(ref__in=batch).values_list("ref", flat=True))
+    return wanted - found
 
 
 def get_entity(ref: str) -> dict[str, Any] | None:

@@ -19,6 +19,7 @@ from catalog.config import CatalogSettings, catalog_settings
 from catalog.ingestion.stitcher import stitch_refs
 from catalog.ingestion.tree import PreviousRead, read_tree
 from catalog.ingestion.writer import ChangeSummary, write_tree
+from catalog.model.yaml_docs import YamlLimits
 from catalog.models import Entity, Location
 from catalog.readers import read
 
@@ -42,6 +43,7 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
             location.type, location.target, presence=location.presence,
             read=lambda kind, target: read(kind, target, config.policy).data,
             rules=config.rules, previous=_previous_read(location, config),
+            limits=YamlLimits(max_bytes=config.policy.max_bytes),
         )  # fmt: skip
         summary = write_tree(location, tree, orphan_strategy=config.orphan_strategy)
         stitch_refs(summary.restitch)

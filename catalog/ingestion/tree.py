@@ -35,7 +35,7 @@ from catalog.model.placeholders import resolve_placeholders
 from catalog.model.refs import entity_ref
 from catalog.model.relations import derive_relations
 from catalog.model.validation import validate_entity
-from catalog.model.yaml_docs import parse_documents
+from catalog.model.yaml_docs import DEFAULT_LIMITS, YamlLimits, parse_documents
 from catalog.readers.targets import resolve_target
 
 __all__ = ["Emitted", "PreviousRead", "Problem", "TreeResult", "generated_location", "read_tree"]
@@ -138,6 +138,7 @@ class _Walker:
         self.origin_type, self.origin_target = origin_type, origin_target
         self.origin_key = f"{origin_type}:{origin_target}"
         self.read, self.rules, self.previous = read, rules, previous
+        self.limits = DEFAULT_LIMITS
         self.result = TreeResult()
         self.seen_refs: dict[str, str] = {}
         self.visited_files: set[str] = set()
@@ -231,7 +232,7 @@ class _Walker:
             data = self.read(file_type, file_target)
             if self._unchanged(key, data, parent, file_type, file_target, depth):
                 return
-            documents = parse_documents(data, source=key)
+            documents = parse_documents(data, source=key, limits=self.limits)
         except ReadError as exc:
             if exc.not_found and optional:
                 return
@@ -281,9 +282,11 @@ def read_tree(
     read: ReadBytes,
     rules: CatalogRules,
     previous: PreviousRead | None = None,
+    limits: YamlLimits = DEFAULT_LIMITS,
 ) -> TreeResult:
     """Read the registered location ``type:target`` and everything it leads to."""
     walker = _Walker(location_type, target, read, rules, previous or PreviousRead())
+    walker.limits = limits
     # The generated root is the registration itself, not a file's content: rules
     # govern what locations bring in, not the location.
     root = walker.process(generated_location(location_type, target, presence),

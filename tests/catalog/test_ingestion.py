@@ -117,18 +117,34 @@ def test_an_edit_updates_the_entity_and_its_relation_peers(files) -> None:
     assert ("ownerOf", "component:default/checkout") in relations("group:default/team-b")
 
 
-@pytest.mark.parametrize("breakage", ["delete", "malformed", "not-utf8"])
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)
+)
+BREAKAGES = {
+    "malformed": b"apiVersion: [unclosed\n",
+    "not-utf8": b"kind: \xff\xfe\n",
+    "alias bomb": BOMB.encode(),
+    "python tag": b"!!python/object/apply:os.system ['touch /tmp/pwned']\n",
+    "deep nesting": b"a: " + b"[" * 10000 + b"]" * 10000,
+    "duplicate keys": b"kind: Component\nkind: API\n",
+    "50 MB": b"a: " + b"x" * (50 * 1024 * 1024),
+}
+
+
+@pytest.mark.parametrize("breakage", ["delete", *BREAKAGES])
 def test_an_unreadable_location_keeps_its_last_good_entities(files, breakage: str) -> None:
+    import time
+
     path = files.write("catalog-info.yaml", ORG + "---\n" + SERVICE)
     location = register(path)
     before = dict(Entity.objects.values_list("ref", "final_json"))
     if breakage == "delete":
         path.unlink()
-    elif breakage == "malformed":
-        path.write_text("apiVersion: [unclosed\n")
     else:
-        path.write_bytes(b"kind: \xff\xfe\n")
+        path.write_bytes(BREAKAGES[breakage])
+    started = time.perf_counter()
     services.refresh(location)
+    assert time.perf_counter() - started < 2
     location.refresh_from_db()
     assert location.last_error
     assert location.last_refresh_at > location.last_success_at
@@ -399,3 +415,76 @@ def test_files_with_placeholders_are_always_processed(files) -> None:
     spec.write_text("openapi: 3.1.0\n")
     services.refresh(location)
     assert served("api:default/checkout-api")["spec"]["definition"] == "openapi: 3.1.0\n"
+
+
+@pytest.mark.parametrize(
+    "target", ["../../../../../../../../etc/passwd", "/etc/passwd", "http://169.254.169.254/latest"]
+)
+def test_placeholders_reaching_for_secrets_leave_the_entity_untouched(files, target) -> None:
+    path = files.write("catalog-info.yaml", SERVICE)
+    location = register(path)
+    before = served("api:default/checkout-api")
+    path.write_text(
+        SERVICE.replace('definition: "openapi: 3.0.0"', f"definition: {{$text: {target}}}")
+    )
+    services.refresh(location)
+    location.refresh_from_db()
+    assert served("api:default/checkout-api")["spec"] == before["spec"]
+    [problem] = location.problems
+    assert problem["field"] == "spec.definition"
+    assert "root:" not in problem["message"] and "ami-" not in problem["message"]
+
+
+def test_dangling_targets_are_marked_by_missing_refs(files) -> None:
+    register(files.write("catalog-info.yaml", SERVICE))
+    targets = {t for _, t in relations("component:default/checkout")}
+    assert services.missing_refs(targets) == {"group:default/team-a"}
+
+
+def test_scheduled_refresh_reads_only_due_locations_and_spreads_them(files, settings) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first = register(files.write("a.yaml", ORG))
+    second = register(files.write("b.yaml", SERVICE))
+    interval = timedelta(minutes=5)
+    for location in (first, second):
+        assert (
+            interval
+            <= location.next_refresh_at - location.last_refresh_at
+            <= interval * 1.5 + timedelta(seconds=1)
+        )
+    Location.objects.filter(pk=first.pk).update(
+        next_refresh_at=timezone.now() - timedelta(seconds=1)
+    )
+    outcomes = services.refresh_due_locations()
+    assert list(outcomes) == [first.ref]
+
+
+def test_refresh_job_runs_through_the_job_runner(files) -> None:
+    from portal.jobs import run_now
+    from portal.models import JobStatus
+
+    location = register(files.write("catalog-info.yaml", SERVICE))
+    job = run_now("catalog.refresh_location", params={"location_id": str(location.pk)})
+    assert job.status == JobStatus.COMPLETED and job.result["unchanged"] == 5
+    missing = run_now("catalog.refresh_location", params={"location_id": "nope"})
+    assert missing.status == JobStatus.FAILED
+
+
+def test_config_locations_are_synced(files, settings) -> None:
+    path = files.write("catalog-info.yaml", SERVICE)
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {
+            **settings.APP_CONFIG["catalog"],
+            "locations": [{"type": "file", "target": str(path)}],
+        },
+    }
+    assert services.sync_config_locations() == ([f"file:{path}"], [])
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {**settings.APP_CONFIG["catalog"], "locations": []},
+    }
+    assert services.sync_config_locations() == ([], [f"file:{path}"])
