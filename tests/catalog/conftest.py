@@ -101,3 +101,13 @@ kind: Resource
 metadata: {name: orders-db}
 spec: {type: database, owner: team-b}
 """
+
+
+def api_with_definition(name: str, definition: str) -> str:
+    """An API entity document whose ``spec.definition`` is ``definition`` (YAML)."""
+    return (
+        "apiVersion: backstage.io/v1alpha1\nkind: API\n"
+        f"metadata: {{name: {name}}}\n"
+        "spec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n"
+        f"  definition: {definition}\n"
+    )

@@ -6,7 +6,7 @@ import pytest
 
 from catalog import services
 from catalog.models import Entity, EntityField, Location
-from tests.catalog.conftest import ORG, SERVICE, register, relations, served
+from tests.catalog.conftest import ORG, SERVICE, api_with_definition, register, relations, served
 
 pytestmark = pytest.mark.django_db
 
@@ -272,17 +272,7 @@ def test_text_placeholder_is_resolved_relative_to_the_file(files) -> None:
     register(
         files.write(
             "catalog-info.yaml",
-            """\
-        apiVersion: backstage.io/v1alpha1
-        kind: API
-        metadata: {name: checkout-api}
-        spec:
-          type: openapi
-          lifecycle: production
-          owner: team-a
-          definition:
-            $text: ./specs/checkout.yaml
-    """,
+            api_with_definition("checkout-api", "{$text: ./specs/checkout.yaml}"),
         )
     )
     assert served("api:default/checkout-api")["spec"]["definition"].startswith("openapi: 3.0.0")
@@ -292,17 +282,7 @@ def test_placeholder_escaping_the_location_is_refused(files) -> None:
     location = register(
         files.write(
             "catalog-info.yaml",
-            """\
-        apiVersion: backstage.io/v1alpha1
-        kind: API
-        metadata: {name: leak}
-        spec:
-          type: openapi
-          lifecycle: production
-          owner: team-a
-          definition:
-            $text: ../../../../../../etc/passwd
-    """,
+            api_with_definition("leak", "{$text: ../../../../../../etc/passwd}"),
         )
     )
     assert not Entity.objects.filter(ref="api:default/leak").exists()
@@ -399,17 +379,7 @@ def test_files_with_placeholders_are_always_processed(files) -> None:
     spec = files.write("spec.yaml", "openapi: 3.0.0\n")
     location = register(
         files.write(
-            "catalog-info.yaml",
-            """\
-        apiVersion: backstage.io/v1alpha1
-        kind: API
-        metadata: {name: checkout-api}
-        spec:
-          type: openapi
-          lifecycle: production
-          owner: team-a
-          definition: {$text: ./spec.yaml}
-    """,
+            "catalog-info.yaml", api_with_definition("checkout-api", "{$text: ./spec.yaml}")
         )
     )
     spec.write_text("openapi: 3.1.0\n")
