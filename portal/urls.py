@@ -15,6 +15,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("catalog.urls")),
+    path("api/catalog/", include("catalog.api.urls")),
     path("create/", include("scaffolder.urls")),
     path("docs/", include("techdocs.urls")),
 ]

@@ -1,0 +1,78 @@
+"""Who may call the catalog API: a signed-in browser session, or a bearer token.
+
+Tokens come from ``backend.auth.externalAccess`` in app-config, in Backstage's shape
+(``[{type: static, options: {token, subject}}]``). Without either, the API answers
+401 in Backstage's error shape instead of redirecting to the sign-in page.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from catalog.api.errors import ApiError, error_response
+
+__all__ = ["api_view"]
+
+MIN_TOKEN_LENGTH = 16
+
+
+def static_tokens() -> dict[str, str]:
+    """token -> subject, from ``backend.auth.externalAccess``."""
+    access = ((settings.APP_CONFIG.get("backend") or {}).get("auth") or {}).get("externalAccess")
+    tokens = {}
+    for entry in access or []:
+        options = entry.get("options") or {}
+        token = str(options.get("token") or "")
+        if entry.get("type") == "static" and len(token) >= MIN_TOKEN_LENGTH:
+            tokens[token] = str(options.get("subject") or "external")
+    return tokens
+
+
+def _caller(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise ApiError("AuthenticationError", "Invalid authorization header")
+        for known, subject in static_tokens().items():
+            if hmac.compare_digest(known.encode(), token.strip().encode()):
+                return f"external:{subject}"
+        raise ApiError("AuthenticationError", "Invalid token")
+    if request.user.is_authenticated:
+        return f"user:{request.user.get_username()}"
+    return None
+
+
+def api_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Authenticate, allow only ``methods``, and turn ApiError into Backstage's body.
+
+    The catalog API only reads in this release, so its POST endpoints (queries with a
+    JSON body) need no CSRF token.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                if request.method not in methods:
+                    raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
+                if _caller(request) is None:
+                    raise ApiError("AuthenticationError", "Missing credentials")
+                return view(request, *args, **kwargs)
+            except ApiError as exc:
+                response = error_response(request, exc.name, str(exc))
+                if exc.name == "MethodNotAllowedError":
+                    response.status_code = 405
+                return response
+
+        return login_not_required(csrf_exempt(wrapper))
+
+    return decorate

@@ -1,0 +1,202 @@
+"""Backstage-compatible catalog REST API: entities, facets and locations (read side).
+
+Same paths, parameters, JSON shapes and status codes as Backstage's catalog backend
+(see its OpenAPI document). Served entities are stored pre-serialised, so list
+responses join stored JSON strings instead of decoding and re-encoding entities.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from catalog.api.auth import api_view
+from catalog.api.errors import ApiError
+from catalog.api.fields import parse_fields, project
+from catalog.api.filters import apply_filters, parse_filters
+from catalog.ingestion.tree import generated_location
+from catalog.model.refs import entity_ref
+from catalog.models import Entity, EntityField, Location
+
+__all__ = ["entities", "entities_by_refs", "entity_by_name", "entity_by_uid", "entity_facets",
+           "location_by_id", "locations"]  # fmt: skip
+
+JSON = "application/json; charset=utf-8"
+
+
+def _json_list(rows: list[str], paths: list[list[str]]) -> str:
+    if paths:
+        rows = [json.dumps(project(json.loads(row), paths)) for row in rows]
+    return "[" + ",".join(rows) + "]"
+
+
+def _int(request: HttpRequest, name: str, minimum: int) -> int | None:
+    raw = request.GET.get(name)
+    if raw is None:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError("InputError", f"Invalid {name}, {raw!r} is not an integer") from None
+    if value < minimum:
+        raise ApiError("InputError", f"Invalid {name}, must be at least {minimum}")
+    return value
+
+
+def _ordered(queryset: QuerySet[Entity], orders: list[str]) -> QuerySet[Entity]:
+    fields = []
+    for index, order in enumerate(orders):
+        direction, sep, field = order.partition(":")
+        if not sep or direction not in ("asc", "desc") or not field:
+            raise ApiError("InputError", f"Invalid order field {order!r}, expected asc:<field>")
+        name = f"order_{index}"
+        values = EntityField.objects.filter(entity=OuterRef("pk"), key=field.lower())
+        queryset = queryset.annotate(**{name: Subquery(values.values("value")[:1])})
+        expression = (
+            F(name).asc(nulls_last=True) if direction == "asc" else F(name).desc(nulls_last=True)
+        )
+        fields.append(expression)
+    return queryset.order_by(*fields, "ref")
+
+
+@api_view("GET")
+def entities(request: HttpRequest) -> HttpResponse:
+    """GET /entities: filter, fields, order, and offset/limit/after paging."""
+    paths = parse_fields(request.GET.getlist("fields"))
+    queryset = apply_filters(Entity.objects.exclude(final_json=""),
+                             parse_filters(request.GET.getlist("filter")))  # fmt: skip
+    queryset = _ordered(queryset, request.GET.getlist("order"))
+    limit, offset = _int(request, "limit", 1), _int(request, "offset", 0)
+    after = request.GET.get("after")
+    if after:
+        limit, offset = _cursor(after)
+    if limit is None and offset is None:
+        rows = list(queryset.values_list("final_json", flat=True))
+        return HttpResponse(_json_list(rows, paths), content_type=JSON)
+    offset = offset or 0
+    window = queryset.values_list("final_json", flat=True)[offset : offset + (limit or 10**9) + 1]
+    rows = list(window)
+    response = HttpResponse(_json_list(rows[:limit] if limit else rows, paths), content_type=JSON)
+    if limit and len(rows) > limit:
+        response["Link"] = f'</entities?{_next_page(request, limit, offset + limit)}>; rel="next"'
+    return response
+
+
+def _next_page(request: HttpRequest, limit: int, offset: int) -> str:
+    """The query string of the next page: the same filters, and an ``after`` cursor."""
+    kept = [(k, v) for k, values in request.GET.lists() if k not in ("after", "offset", "limit")
+            for v in values]  # fmt: skip
+    cursor = base64.b64encode(json.dumps({"limit": limit, "offset": offset}).encode()).decode()
+    return urlencode([*kept, ("after", cursor)])
+
+
+def _cursor(after: str) -> tuple[int, int]:
+    try:
+        data = json.loads(base64.b64decode(after, validate=True))
+        return int(data["limit"]), int(data["offset"])
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise ApiError("InputError", "Malformed cursor, could not be parsed") from None
+
+
+@api_view("GET")
+def entity_by_uid(request: HttpRequest, uid: str) -> HttpResponse:
+    """GET /entities/by-uid/{uid}."""
+    rows = Entity.objects.filter(uid=uid) if _uuid(uid) else Entity.objects.none()
+    row = rows.values_list("final_json", flat=True).first()
+    if not row:
+        raise ApiError("NotFoundError", f"No entity with uid {uid}")
+    return HttpResponse(row, content_type=JSON)
+
+
+def _uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@api_view("GET")
+def entity_by_name(request: HttpRequest, kind: str, namespace: str, name: str) -> HttpResponse:
+    """GET /entities/by-name/{kind}/{namespace}/{name} (case-insensitive)."""
+    ref = f"{kind}:{namespace}/{name}".lower()
+    row = Entity.objects.filter(ref=ref).values_list("final_json", flat=True).first()
+    if not row:
+        raise ApiError("NotFoundError", f"No entity named '{name}' found, with kind '{kind}' "
+                                        f"in namespace '{namespace}'")  # fmt: skip
+    return HttpResponse(row, content_type=JSON)
+
+
+@api_view("POST")
+def entities_by_refs(request: HttpRequest) -> HttpResponse:
+    """POST /entities/by-refs: ``{"entityRefs": [...], "fields"?: [...]}`` -> items in order,
+    ``null`` for refs that name no entity."""
+    try:
+        body = json.loads(request.body or b"null")
+        refs = body["entityRefs"]
+        if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+            raise TypeError
+        fields = body.get("fields") or []
+    except (ValueError, KeyError, TypeError):
+        message = ("Malformed request body (did you remember to specify an application/json "
+                   "content type?), entityRefs must be an array of strings")  # fmt: skip
+        raise ApiError("InputError", message) from None
+    paths = parse_fields([*fields, *request.GET.getlist("fields")])
+    wanted = [r.lower() for r in refs]
+    queryset = apply_filters(Entity.objects.filter(ref__in=set(wanted)),
+                             parse_filters(request.GET.getlist("filter")))  # fmt: skip
+    found = dict(queryset.values_list("ref", "final_json"))
+    items = [_json_list([found[r]], paths)[1:-1] if r in found else "null" for r in wanted]
+    return HttpResponse('{"items":[' + ",".join(items) + "]}", content_type=JSON)
+
+
+@api_view("GET")
+def entity_facets(request: HttpRequest) -> JsonResponse:
+    """GET /entity-facets: counts per value of each ``facet``, over filtered entities."""
+    facets = request.GET.getlist("facet")
+    if not facets:
+        raise ApiError("InputError", "Missing facet parameter")
+    matching = apply_filters(Entity.objects.all(), parse_filters(request.GET.getlist("filter")))
+    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rows = (
+        EntityField.objects.filter(entity__in=matching.values("pk"),
+                                   key__in=[f.lower() for f in facets], value__isnull=False)
+        .values("key", "original_value")
+        .annotate(count=Count("entity", distinct=True))
+        .order_by("key", "original_value")
+    )  # fmt: skip
+    for row in rows:
+        counts[row["key"]].append({"value": row["original_value"], "count": row["count"]})
+    return JsonResponse({"facets": {facet: counts.get(facet.lower(), []) for facet in facets}})
+
+
+def _location_data(location: Location) -> dict[str, str]:
+    entity = generated_location(location.type, location.target, location.presence)
+    return {"id": str(location.pk), "type": location.type, "target": location.target,
+            "entityRef": entity_ref(entity)}  # fmt: skip
+
+
+@api_view("GET")
+def locations(request: HttpRequest) -> JsonResponse:
+    """GET /locations: every registered location, each wrapped in ``data``."""
+    return JsonResponse(
+        [{"data": _location_data(loc)} for loc in Location.objects.order_by("created")], safe=False
+    )
+
+
+@api_view("GET")
+def location_by_id(request: HttpRequest, location_id: str) -> JsonResponse:
+    """GET /locations/{id}."""
+    location = Location.objects.filter(pk=location_id).first() if _uuid(location_id) else None
+    if location is None:
+        raise ApiError("NotFoundError", f"Found no location with ID {location_id}")
+    return JsonResponse(_location_data(location))

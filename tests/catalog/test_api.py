@@ -1,0 +1,163 @@
+"""The read side of the Backstage-compatible catalog API, through the test client."""
+
+from __future__ import annotations
+
+import base64
+import json
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.catalog.conftest import ORG, SERVICE, register
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "a-long-static-token-for-ci-jobs"
+
+
+@pytest.fixture
+def api(client, user, files, settings):
+    register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    client.force_login(user)
+    return client
+
+
+def get(api, path: str, **params):
+    return api.get(f"/api/catalog{path}", params)
+
+
+def names(response) -> list[str]:
+    return [e["metadata"]["name"] for e in response.json()]
+
+
+def test_list_with_filters_and_fields(api) -> None:
+    response = get(api, "/entities", filter="kind=component,spec.type=service")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    assert names(response) == ["checkout"]
+    either = get(api, "/entities", filter=["kind=group", "kind=user"])
+    assert sorted(names(either)) == ["alice", "team-a", "team-b"]
+    same_key = api.get("/api/catalog/entities?filter=kind=group,kind=user")
+    assert sorted(names(same_key)) == ["alice", "team-a", "team-b"]
+    tagged = get(api, "/entities", filter="metadata.tags.payments")
+    assert names(tagged) == ["checkout"]
+    related = get(api, "/entities", filter="relations.ownedby=group:default/team-a")
+    assert {"checkout", "checkout-api", "shop"} == set(names(related))
+    projected = get(api, "/entities", filter="kind=api", fields="kind,metadata.name")
+    assert projected.json() == [{"kind": "API", "metadata": {"name": "checkout-api"}}]
+    annotation = get(
+        api,
+        "/entities",
+        filter="kind=api",
+        fields="metadata.annotations.backstage.io/managed-by-location",
+    )
+    assert list(annotation.json()[0]["metadata"]["annotations"]) == [
+        "backstage.io/managed-by-location"
+    ]
+
+
+def test_paging_with_limit_offset_order_and_after(api) -> None:
+    first = get(api, "/entities", filter="kind=group,kind=user", order="asc:metadata.name", limit=2)
+    assert names(first) == ["alice", "team-a"]
+    link = first["Link"]
+    assert link.startswith("</entities?") and link.endswith('>; rel="next"')
+    query = parse_qs(urlsplit(link[1:].split(">")[0]).query)
+    assert json.loads(base64.b64decode(query["after"][0])) == {"limit": 2, "offset": 2}
+    second = api.get("/api/catalog/entities", query)
+    assert names(second) == ["team-b"] and "Link" not in second
+    desc = get(api, "/entities", filter="kind=group", order="desc:metadata.name", offset=0, limit=5)
+    assert names(desc) == ["team-b", "team-a"]
+
+
+def test_by_name_by_uid_and_by_refs(api) -> None:
+    entity = get(api, "/entities/by-name/Component/Default/CHECKOUT").json()
+    assert entity["metadata"]["name"] == "checkout"
+    assert get(api, f"/entities/by-uid/{entity['metadata']['uid']}").json() == entity
+    body = {
+        "entityRefs": ["component:default/checkout", "group:default/ghosts", "user:alice"],
+        "fields": ["metadata.name"],
+    }
+    response = api.post(
+        "/api/catalog/entities/by-refs", json.dumps(body), content_type="application/json"
+    )
+    assert response.json() == {"items": [{"metadata": {"name": "checkout"}}, None, None]}
+
+
+def test_facets_count_entities_per_value(api) -> None:
+    response = get(api, "/entity-facets", facet=["kind", "metadata.tags"], filter="kind=component")
+    assert response.json() == {
+        "facets": {
+            "kind": [{"value": "Component", "count": 1}],
+            "metadata.tags": [{"value": "payments", "count": 1}, {"value": "python", "count": 1}],
+        }
+    }
+
+
+def test_locations(api) -> None:
+    [wrapped] = get(api, "/locations").json()
+    location = wrapped["data"]
+    assert location["type"] == "file" and location["entityRef"].startswith(
+        "location:default/generated-"
+    )
+    assert get(api, f"/locations/{location['id']}").json() == location
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "name"),
+    [
+        ("/entities", {"filter": "=x"}, 400, "InputError"),
+        ("/entities", {"limit": "0"}, 400, "InputError"),
+        ("/entities", {"offset": "-1"}, 400, "InputError"),
+        ("/entities", {"after": "not-base64!"}, 400, "InputError"),
+        ("/entities", {"order": "sideways:name"}, 400, "InputError"),
+        ("/entities", {"fields": "spec.steps[0]"}, 400, "InputError"),
+        ("/entities/by-name/component/default/nope", {}, 404, "NotFoundError"),
+        ("/entities/by-name/unknownkind/default/checkout", {}, 404, "NotFoundError"),
+        ("/entities/by-uid/not-a-uid", {}, 404, "NotFoundError"),
+        ("/entity-facets", {}, 400, "InputError"),
+        ("/locations/00000000-0000-0000-0000-000000000000", {}, 404, "NotFoundError"),
+    ],
+)
+def test_errors_have_backstage_shape(api, path, params, status, name) -> None:
+    response = get(api, path, **params)
+    assert response.status_code == status
+    body = response.json()
+    assert body["error"]["name"] == name and body["error"]["message"]
+    assert body["response"] == {"statusCode": status}
+    assert body["request"]["method"] == "GET" and body["request"]["url"].startswith(path)
+
+
+def test_malformed_by_refs_body_is_400(api) -> None:
+    response = api.post("/api/catalog/entities/by-refs", "{nope", content_type="application/json")
+    assert (
+        response.status_code == 400
+        and "Malformed request body" in response.json()["error"]["message"]
+    )
+
+
+def test_without_credentials_the_api_answers_401_not_a_redirect(client, db) -> None:
+    response = client.get("/api/catalog/entities")
+    assert response.status_code == 401
+    assert response.json()["error"]["name"] == "AuthenticationError"
+
+
+def test_static_tokens_from_app_config(client, files, settings) -> None:
+    register(files.write("catalog-info.yaml", SERVICE))
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "backend": {
+            "auth": {
+                "externalAccess": [{"type": "static", "options": {"token": TOKEN, "subject": "ci"}}]
+            }
+        },
+    }
+    ok = client.get("/api/catalog/entities", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert ok.status_code == 200 and len(ok.json()) == 5
+    wrong = client.get("/api/catalog/entities", HTTP_AUTHORIZATION="Bearer wrong-token-wrong-token")
+    assert wrong.status_code == 401 and wrong.json()["error"]["message"] == "Invalid token"
+
+
+def test_query_count_does_not_depend_on_the_result_size(api, django_assert_max_num_queries) -> None:
+    with django_assert_max_num_queries(4):
+        get(api, "/entities")
+    with django_assert_max_num_queries(4):
+        get(api, "/entity-facets", facet="kind")
