@@ -7,6 +7,7 @@ from catalog.api import views
 app_name = "catalog_api"
 urlpatterns = [
     path("entities", views.entities, name="entities"),
+    path("entities/by-query", views.entities_by_query, name="entities_by_query"),
     path("entities/by-uid/<str:uid>", views.entity_by_uid, name="entity_by_uid"),
     path(
         "entities/by-name/<str:kind>/<str:namespace>/<str:name>",

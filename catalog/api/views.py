@@ -21,12 +21,21 @@ from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
 from catalog.api.fields import parse_fields, project
 from catalog.api.filters import apply_filters, parse_filters
+from catalog.api.query import Query, page
 from catalog.ingestion.tree import generated_location
 from catalog.model.refs import entity_ref
 from catalog.models import Entity, EntityField, Location
 
-__all__ = ["entities", "entities_by_refs", "entity_by_name", "entity_by_uid", "entity_facets",
-           "location_by_id", "locations"]  # fmt: skip
+__all__ = [
+    "entities",
+    "entities_by_query",
+    "entities_by_refs",
+    "entity_by_name",
+    "entity_by_uid",
+    "entity_facets",
+    "location_by_id",
+    "locations",
+]
 
 JSON = "application/json; charset=utf-8"
 
@@ -103,6 +112,18 @@ def _cursor(after: str) -> tuple[int, int]:
         return int(data["limit"]), int(data["offset"])
     except (binascii.Error, ValueError, KeyError, TypeError):
         raise ApiError("InputError", "Malformed cursor, could not be parsed") from None
+
+
+@api_view("GET")
+def entities_by_query(request: HttpRequest) -> HttpResponse:
+    """GET /entities/by-query: ``{"items", "totalItems", "pageInfo"}``."""
+    paths = parse_fields(request.GET.getlist("fields"))
+    result = page(Query.from_request(request))
+    body = (
+        f'{{"items":{_json_list(result["rows"], paths)},"totalItems":{result["totalItems"]},'
+        f'"pageInfo":{json.dumps(result["pageInfo"])}}}'
+    )
+    return HttpResponse(body, content_type=JSON)
 
 
 @api_view("GET")

@@ -161,3 +161,58 @@ def test_query_count_does_not_depend_on_the_result_size(api, django_assert_max_n
         get(api, "/entities")
     with django_assert_max_num_queries(4):
         get(api, "/entity-facets", facet="kind")
+
+
+def test_by_query_pages_with_cursors_to_the_end(api) -> None:
+    first = get(
+        api,
+        "/entities/by-query",
+        filter="kind=group,kind=user",
+        orderField="metadata.name,asc",
+        limit=2,
+    ).json()
+    assert [e["metadata"]["name"] for e in first["items"]] == ["alice", "team-a"]
+    assert first["totalItems"] == 3 and "prevCursor" not in first["pageInfo"]
+    second = get(api, "/entities/by-query", cursor=first["pageInfo"]["nextCursor"]).json()
+    assert [e["metadata"]["name"] for e in second["items"]] == ["team-b"]
+    assert "nextCursor" not in second["pageInfo"] and second["totalItems"] == 3
+    back = get(api, "/entities/by-query", cursor=second["pageInfo"]["prevCursor"]).json()
+    assert back["items"] == first["items"]
+
+
+def test_by_query_full_text_order_and_exclude_total(api) -> None:
+    found = get(
+        api,
+        "/entities/by-query",
+        fullTextFilterTerm="CHECK",
+        fullTextFilterFields="metadata.name",
+        totalItems="exclude",
+    ).json()
+    assert sorted(e["metadata"]["name"] for e in found["items"]) == ["checkout", "checkout-api"]
+    assert found["totalItems"] == 0
+    desc = get(
+        api,
+        "/entities/by-query",
+        filter="kind=group",
+        orderField="metadata.name,desc",
+        fields="metadata.name",
+    ).json()
+    assert desc["items"] == [{"metadata": {"name": "team-b"}}, {"metadata": {"name": "team-a"}}]
+    by_uid = get(api, "/entities/by-query", limit=100).json()
+    uids = [e["metadata"]["uid"] for e in by_uid["items"]]
+    assert uids == sorted(uids) and by_uid["totalItems"] == len(uids)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cursor": "%%%"},
+        {"cursor": "e30="},
+        {"limit": "-1"},
+        {"limit": "100000"},
+        {"orderField": "name,sideways"},
+    ],
+)
+def test_by_query_rejects_bad_input(api, params) -> None:
+    response = get(api, "/entities/by-query", **params)
+    assert response.status_code == 400 and response.json()["error"]["name"] == "InputError"

@@ -1,0 +1,135 @@
+"""``GET /entities/by-query``: filtered, ordered, full-text searched pages with a cursor.
+
+The cursor is opaque base64 JSON carrying the whole query (filters, order, full-text
+term, page size, position and whether to count), so following ``nextCursor`` needs no
+other parameter, as in Backstage. ``totalItems=exclude`` skips the count, which is
+the only part whose cost grows with the number of matches.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.http import HttpRequest
+
+from catalog.api.errors import ApiError
+from catalog.api.filters import apply_filters, parse_filters
+from catalog.models import Entity, EntityField
+
+__all__ = ["DEFAULT_LIMIT", "Query", "page"]
+
+DEFAULT_LIMIT = 200
+MAX_LIMIT = 10_000
+
+
+@dataclass
+class Query:
+    """Everything that defines a result list; what the cursor encodes."""
+
+    filters: list[str] = field(default_factory=list)
+    order_field: str = ""
+    descending: bool = False
+    term: str = ""
+    term_fields: list[str] = field(default_factory=list)
+    limit: int = DEFAULT_LIMIT
+    offset: int = 0
+    count: bool = True
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Query:
+        cursor = request.GET.get("cursor")
+        if cursor:
+            return _decode(cursor)
+        query = cls(filters=request.GET.getlist("filter"), limit=_limit(request))
+        orders = request.GET.getlist("orderField")
+        if orders:
+            name, _, direction = orders[0].partition(",")
+            if direction not in ("", "asc", "desc") or not name:
+                raise ApiError("InputError", f"Invalid orderField {orders[0]!r}")
+            query.order_field, query.descending = name.lower(), direction == "desc"
+        query.term = request.GET.get("fullTextFilterTerm", "").strip().lower()
+        fields = request.GET.get("fullTextFilterFields", "")
+        query.term_fields = [f.strip().lower() for f in fields.split(",") if f.strip()]
+        query.offset = _non_negative(request.GET.get("offset", "0"), "offset")
+        query.count = request.GET.get("totalItems", "include") != "exclude"
+        return query
+
+    def cursor(self, offset: int) -> str:
+        data = {**asdict(self), "offset": offset}
+        return base64.b64encode(json.dumps(data).encode()).decode()
+
+
+def _limit(request: HttpRequest) -> int:
+    raw = request.GET.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    limit = _non_negative(raw, "limit")
+    if limit > MAX_LIMIT:
+        raise ApiError("InputError", f"Invalid limit, must be at most {MAX_LIMIT}")
+    return limit
+
+
+def _non_negative(raw: str, name: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError("InputError", f"Invalid {name}, {raw!r} is not an integer") from None
+    if value < 0:
+        raise ApiError("InputError", f"Invalid {name}, must not be negative")
+    return value
+
+
+def _decode(cursor: str) -> Query:
+    try:
+        data = json.loads(base64.b64decode(cursor, validate=True))
+        if not isinstance(data, dict) or "offset" not in data:
+            raise TypeError
+        query = Query(**data)
+        if not isinstance(query.offset, int) or not isinstance(query.limit, int):
+            raise TypeError
+    except (binascii.Error, ValueError, TypeError):
+        raise ApiError("InputError", "Malformed cursor, could not be parsed") from None
+    return query
+
+
+def _matching(query: Query) -> QuerySet[Entity]:
+    queryset = apply_filters(Entity.objects.exclude(final_json=""), parse_filters(query.filters))
+    if query.order_field:
+        values = EntityField.objects.filter(entity=OuterRef("pk"), key=query.order_field)
+        queryset = queryset.annotate(sort_value=Subquery(values.values("value")[:1])).filter(
+            sort_value__isnull=False
+        )
+    if query.term:
+        fields = query.term_fields or [query.order_field or "metadata.uid"]
+        hits = EntityField.objects.filter(
+            entity=OuterRef("pk"), key__in=fields, value__contains=query.term
+        )
+        queryset = queryset.filter(Exists(hits))
+    return queryset
+
+
+def page(query: Query) -> dict[str, Any]:
+    """Items of one page, the total (unless excluded) and the page cursors."""
+    queryset = _matching(query)
+    if query.order_field:
+        sort = F("sort_value").desc() if query.descending else F("sort_value").asc()
+        ordered = queryset.order_by(sort, "uid")
+    else:
+        ordered = queryset.order_by("uid")
+    rows = list(ordered.values_list("final_json", flat=True)[
+        query.offset : query.offset + query.limit + 1])  # fmt: skip
+    page_info: dict[str, str] = {}
+    if len(rows) > query.limit:
+        page_info["nextCursor"] = query.cursor(query.offset + query.limit)
+    if query.offset > 0:
+        page_info["prevCursor"] = query.cursor(max(query.offset - query.limit, 0))
+    return {
+        "rows": rows[: query.limit],
+        "totalItems": queryset.count() if query.count else 0,
+        "pageInfo": page_info,
+    }
