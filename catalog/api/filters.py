@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from catalog.api.errors import ApiError
 from catalog.models import Entity, EntityField
@@ -50,9 +50,11 @@ def apply_filters(queryset: QuerySet[Entity], sets: list[FilterSet]) -> QuerySet
     for conditions in sets:
         both = Q()
         for key, values in conditions.items():
-            rows = EntityField.objects.filter(entity=OuterRef("pk"), key=key)
+            # Semi-joins on the (key, value, entity) index: each condition is one
+            # index range scan, whatever the number of entities.
+            rows = EntityField.objects.filter(key=key)
             if values:
                 rows = rows.filter(value__in=values)
-            both &= Q(Exists(rows))
+            both &= Q(pk__in=rows.values("entity_id"))
         matched |= both
     return queryset.filter(matched)

@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 
 from catalog.api.errors import ApiError
@@ -106,10 +106,9 @@ def _matching(query: Query) -> QuerySet[Entity]:
         )
     if query.term:
         fields = query.term_fields or [query.order_field or "metadata.uid"]
-        hits = EntityField.objects.filter(
-            entity=OuterRef("pk"), key__in=fields, value__contains=query.term
-        )
-        queryset = queryset.filter(Exists(hits))
+        # A semi-join: one scan of the matching keys' values, not one per entity.
+        hits = EntityField.objects.filter(key__in=fields, value__contains=query.term)
+        queryset = queryset.filter(pk__in=hits.values("entity_id"))
     return queryset
 
 
