@@ -27,14 +27,18 @@ __all__ = [
     "LOCATION_TYPES",
     "LocationBusy",
     "LocationError",
+    "ancestry",
+    "delete_entity",
     "export_entities",
     "get_entity",
     "missing_refs",
+    "preview_location",
     "processing_errors",
     "refresh",
     "refresh_due_locations",
     "refresh_entity",
     "register_location",
+    "request_refresh",
     "sync_config_locations",
     "unregister_location",
     "validate_files",
@@ -126,6 +130,17 @@ def _config_target(location: dict[str, Any]) -> str:
     return location["target"]
 
 
+def request_refresh(ref: str) -> Location:
+    """Queue a refresh of the location providing ``ref`` (for ``POST /refresh``)."""
+    from portal.jobs import enqueue
+
+    entity = Entity.objects.select_related("location").filter(ref=ref.lower()).first()
+    if entity is None or entity.location is None:
+        raise LocationError(f"Failed to schedule {ref} for refresh")
+    enqueue("catalog.refresh_location", params={"location_id": str(entity.location.pk)})
+    return entity.location
+
+
 def refresh_due_locations(config: CatalogSettings | None = None) -> dict[str, str]:
     """Refresh every location whose next refresh time has come; return ref -> outcome."""
     config = config or catalog_settings()
@@ -150,6 +165,45 @@ def missing_refs(refs: list[str] | set[str]) -> set[str]:
     for batch in chunks(sorted(wanted)):
         found.update(Entity.objects.filter(ref__in=batch).values_list("ref", flat=True))
     return wanted - found
+
+
+def preview_location(location_type: str, target: str) -> TreeResult:
+    """Read a location without storing anything (``dryRun`` and the register page)."""
+    if location_type not in LOCATION_TYPES:
+        raise LocationError(f"Unknown location type {location_type!r}; use one of "
+                            f"{', '.join(LOCATION_TYPES)}")  # fmt: skip
+    config = catalog_settings()
+    return read_tree(
+        location_type, target, presence="required", rules=config.rules,
+        read=lambda kind, path: read(kind, path, config.policy).data,
+    )  # fmt: skip
+
+
+def delete_entity(uid: str) -> bool:
+    """Delete one entity by uid (its location may bring it back on the next refresh)."""
+    entity = Entity.objects.filter(uid=uid).only("id", "ref").first()
+    if entity is None:
+        return False
+    peers = set(Relation.objects.filter(originating_id=entity.pk)
+                .values_list("source_ref", flat=True).distinct())  # fmt: skip
+    entity.delete()
+    stitch_refs(peers - {entity.ref})
+    return True
+
+
+def ancestry(ref: str) -> list[tuple[dict[str, Any], list[str]]]:
+    """The entity and its parents up to the registered root: ``[(entity, [parent])]``."""
+    chain: list[tuple[dict[str, Any], list[str]]] = []
+    seen: set[str] = set()
+    current = ref.lower()
+    while current and current not in seen:
+        seen.add(current)
+        row = Entity.objects.filter(ref=current).values_list("final_json", "parent_ref").first()
+        if row is None:
+            break
+        chain.append((json.loads(row[0]), [row[1]] if row[1] else []))
+        current = row[1]
+    return chain
 
 
 def get_entity(ref: str) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from catalog.api.errors import ApiError, error_response
@@ -51,11 +52,19 @@ def _caller(request: HttpRequest) -> str | None:
     return None
 
 
-def api_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def _csrf_rejected(request: HttpRequest) -> bool:
+    return CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None
+
+
+def api_view(
+    *methods: str, writes: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Authenticate, allow only ``methods``, and turn ApiError into Backstage's body.
 
-    The catalog API only reads in this release, so its POST endpoints (queries with a
-    JSON body) need no CSRF token.
+    Token callers need no CSRF token (a page on another site cannot attach one).
+    Session callers of an endpoint that ``writes`` must send the CSRF token, so a
+    signed-in browser cannot be made to register or delete by another site; the
+    read-only POST queries (by-refs) are exempt.
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -64,8 +73,11 @@ def api_view(*methods: str) -> Callable[[Callable[..., HttpResponse]], Callable[
             try:
                 if request.method not in methods:
                     raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
-                if _caller(request) is None:
+                caller = _caller(request)
+                if caller is None:
                     raise ApiError("AuthenticationError", "Missing credentials")
+                if writes and caller.startswith("user:") and _csrf_rejected(request):
+                    raise ApiError("NotAllowedError", "CSRF token missing or incorrect")
                 return view(request, *args, **kwargs)
             except ApiError as exc:
                 response = error_response(request, exc.name, str(exc))

@@ -1,21 +1,71 @@
-"""Catalog REST API routes, under ``/api/catalog/`` like Backstage's."""
+"""Catalog REST API routes, under ``/api/catalog/`` like Backstage's.
 
+Several paths take more than one method (``GET``/``DELETE /entities/by-uid/{uid}``,
+``GET``/``POST /locations``), so each path dispatches on the method to the view that
+handles it; the views themselves check authentication and their own method.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
-from catalog.api import views
+from catalog.api import views, write_views
+from catalog.api.errors import error_response
 
 app_name = "catalog_api"
+
+
+def by_method(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """One view for a path, handing each HTTP method to its own view."""
+
+    @login_not_required
+    @csrf_exempt
+    def dispatch(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        handler = handlers.get(request.method or "")
+        if handler is None:
+            response = error_response(
+                request, "MethodNotAllowedError", f"{request.method} is not allowed"
+            )
+            response.status_code = 405
+            response["Allow"] = ", ".join(handlers)
+            return response
+        return handler(request, *args, **kwargs)
+
+    return dispatch
+
+
+ENTITY_NAME = "entities/by-name/<str:kind>/<str:namespace>/<str:name>"
+
 urlpatterns = [
     path("entities", views.entities, name="entities"),
     path("entities/by-query", views.entities_by_query, name="entities_by_query"),
-    path("entities/by-uid/<str:uid>", views.entity_by_uid, name="entity_by_uid"),
-    path(
-        "entities/by-name/<str:kind>/<str:namespace>/<str:name>",
-        views.entity_by_name,
-        name="entity_by_name",
-    ),
     path("entities/by-refs", views.entities_by_refs, name="entities_by_refs"),
+    path(
+        "entities/by-uid/<str:uid>",
+        by_method(GET=views.entity_by_uid, DELETE=write_views.delete_entity),
+        name="entity_by_uid",
+    ),
+    path(ENTITY_NAME, views.entity_by_name, name="entity_by_name"),
+    path(f"{ENTITY_NAME}/ancestry", write_views.entity_ancestry, name="entity_ancestry"),
     path("entity-facets", views.entity_facets, name="entity_facets"),
-    path("locations", views.locations, name="locations"),
-    path("locations/<str:location_id>", views.location_by_id, name="location_by_id"),
+    path("refresh", write_views.refresh, name="refresh"),
+    path("validate-entity", write_views.validate, name="validate_entity"),
+    path(
+        "locations",
+        by_method(GET=views.locations, POST=write_views.create_location),
+        name="locations",
+    ),
+    path(
+        "locations/by-entity/<str:kind>/<str:namespace>/<str:name>",
+        write_views.location_by_entity,
+        name="location_by_entity",
+    ),
+    path(
+        "locations/<str:location_id>",
+        by_method(GET=views.location_by_id, DELETE=write_views.delete_location),
+        name="location_by_id",
+    ),
 ]

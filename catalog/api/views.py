@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
@@ -34,7 +35,9 @@ __all__ = [
     "entity_by_uid",
     "entity_facets",
     "location_by_id",
+    "location_data",
     "locations",
+    "valid_uuid",
 ]
 
 JSON = "application/json; charset=utf-8"
@@ -129,16 +132,15 @@ def entities_by_query(request: HttpRequest) -> HttpResponse:
 @api_view("GET")
 def entity_by_uid(request: HttpRequest, uid: str) -> HttpResponse:
     """GET /entities/by-uid/{uid}."""
-    rows = Entity.objects.filter(uid=uid) if _uuid(uid) else Entity.objects.none()
+    rows = Entity.objects.filter(uid=uid) if valid_uuid(uid) else Entity.objects.none()
     row = rows.values_list("final_json", flat=True).first()
     if not row:
         raise ApiError("NotFoundError", f"No entity with uid {uid}")
     return HttpResponse(row, content_type=JSON)
 
 
-def _uuid(value: str) -> bool:
-    import uuid
-
+def valid_uuid(value: str) -> bool:
+    """Whether ``value`` is a UUID (ids that are not cannot name anything: 404)."""
     try:
         uuid.UUID(value)
     except ValueError:
@@ -200,7 +202,7 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"facets": {facet: counts.get(facet.lower(), []) for facet in facets}})
 
 
-def _location_data(location: Location) -> dict[str, str]:
+def location_data(location: Location) -> dict[str, str]:
     entity = generated_location(location.type, location.target, location.presence)
     return {"id": str(location.pk), "type": location.type, "target": location.target,
             "entityRef": entity_ref(entity)}  # fmt: skip
@@ -210,14 +212,14 @@ def _location_data(location: Location) -> dict[str, str]:
 def locations(request: HttpRequest) -> JsonResponse:
     """GET /locations: every registered location, each wrapped in ``data``."""
     return JsonResponse(
-        [{"data": _location_data(loc)} for loc in Location.objects.order_by("created")], safe=False
+        [{"data": location_data(loc)} for loc in Location.objects.order_by("created")], safe=False
     )
 
 
 @api_view("GET")
 def location_by_id(request: HttpRequest, location_id: str) -> JsonResponse:
     """GET /locations/{id}."""
-    location = Location.objects.filter(pk=location_id).first() if _uuid(location_id) else None
+    location = Location.objects.filter(pk=location_id).first() if valid_uuid(location_id) else None
     if location is None:
         raise ApiError("NotFoundError", f"Found no location with ID {location_id}")
-    return JsonResponse(_location_data(location))
+    return JsonResponse(location_data(location))
