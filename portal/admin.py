@@ -1,10 +1,11 @@
-"""Django admin for background jobs: state, parameters, result and the live log."""
+"""Django admin for background jobs (state, parameters, result, live log) and API tokens."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpRequest
 
-from portal.models import Job, JobLogEntry
+from portal.models import ApiToken, Job, JobLogEntry
 
 
 class JobLogEntryInline(admin.TabularInline):
@@ -40,3 +41,31 @@ class JobAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Create (the token is shown once), list and revoke API tokens."""
+
+    list_display = ("name", "user", "created", "last_used", "revoked")
+    list_filter = ("revoked",)
+    search_fields = ("name", "user__username")
+    fields = ("name", "user", "created", "last_used", "revoked")
+    readonly_fields = ("created", "last_used", "revoked")
+    list_select_related = ("user",)
+    actions = ["revoke"]
+
+    def save_model(self, request: HttpRequest, obj: ApiToken, form, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        issued, token = ApiToken.issue(obj.name, obj.user)
+        obj.pk = issued.pk
+        messages.warning(request, f"Copy the token now, it will not be shown again: {token}")
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        from django.utils import timezone
+
+        count = queryset.filter(revoked__isnull=True).update(revoked=timezone.now())
+        self.message_user(request, f"Revoked {count} token(s).")

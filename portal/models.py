@@ -1,15 +1,18 @@
-"""Background job records: one ``Job`` row per run and its log lines as rows.
+"""The portal's tables: background job records and API tokens.
 
 Every piece of background work (a location refresh, a template run, a docs build) is
-a Job, so the UI can show its state and log live and both survive a worker crash.
+a Job with its log lines as rows, so the UI can show its state and log live and both
+survive a worker crash.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
-__all__ = ["ACTIVE_STATES", "TERMINAL_STATES", "Job", "JobLogEntry", "JobStatus"]
+__all__ = ["ACTIVE_STATES", "TERMINAL_STATES", "ApiToken", "Job", "JobLogEntry", "JobStatus"]
 
 
 class JobStatus(models.TextChoices):
@@ -73,3 +76,47 @@ class JobLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"[{self.level}] {self.message[:80]}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for Greenroom's APIs, created by an admin.
+
+    Only a SHA-256 of the token is stored (tokens are long random strings, so a fast
+    hash is enough); the token itself is shown once, when it is created. A revoked
+    token stops working at once; ``last_used`` shows whether a token is still in use.
+    """
+
+    PREFIX = "grt_"
+
+    name = models.CharField(max_length=100, help_text="What uses it, e.g. 'CI catalog sync'.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, help_text="The token acts as this user."
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def hash(token: str) -> str:
+        """The stored form of ``token``."""
+        import hashlib
+
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, name: str, user: Any) -> tuple[ApiToken, str]:
+        """Create a token; returns the row and the token text (shown once, never stored)."""
+        import secrets
+
+        token = cls.PREFIX + secrets.token_urlsafe(32)
+        return cls.objects.create(name=name, user=user, digest=cls.hash(token)), token
+
+    issue.alters_data = True  # type: ignore[attr-defined]

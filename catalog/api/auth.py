@@ -1,6 +1,7 @@
 """Who may call the catalog API: a signed-in browser session, or a bearer token.
 
-Tokens come from ``backend.auth.externalAccess`` in app-config, in Backstage's shape
+Tokens are either issued by an admin (Django admin → API tokens; stored hashed) or
+listed in ``backend.auth.externalAccess`` in app-config, in Backstage's shape
 (``[{type: static, options: {token, subject}}]``). Without either, the API answers
 401 in Backstage's error shape instead of redirecting to the sign-in page.
 """
@@ -19,6 +20,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from catalog.api.errors import ApiError, error_response
+from portal.tokens import authenticate_token
 
 __all__ = ["api_view"]
 
@@ -43,9 +45,13 @@ def _caller(request: HttpRequest) -> str | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token:
             raise ApiError("AuthenticationError", "Invalid authorization header")
+        token = token.strip()
         for known, subject in static_tokens().items():
-            if hmac.compare_digest(known.encode(), token.strip().encode()):
+            if hmac.compare_digest(known.encode(), token.encode()):
                 return f"external:{subject}"
+        issued = authenticate_token(token)
+        if issued is not None:
+            return f"token:{issued.user.get_username()}"
         raise ApiError("AuthenticationError", "Invalid token")
     if request.user.is_authenticated:
         return f"user:{request.user.get_username()}"

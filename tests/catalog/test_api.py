@@ -216,3 +216,35 @@ def test_by_query_full_text_order_and_exclude_total(api) -> None:
 def test_by_query_rejects_bad_input(api, params) -> None:
     response = get(api, "/entities/by-query", **params)
     assert response.status_code == 400 and response.json()["error"]["name"] == "InputError"
+
+
+def test_admin_issued_tokens_work_until_revoked(client, files, user) -> None:
+    from django.utils import timezone
+
+    from portal.models import ApiToken
+
+    register(files.write("catalog-info.yaml", SERVICE))
+    row, token = ApiToken.issue("ci sync", user)
+    assert token.startswith("grt_") and token not in row.digest
+    ok = client.get("/api/catalog/entities", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert ok.status_code == 200
+    row.refresh_from_db()
+    assert row.last_used is not None
+    ApiToken.objects.filter(pk=row.pk).update(revoked=timezone.now())
+    revoked = client.get("/api/catalog/entities", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert revoked.status_code == 401
+
+
+def test_admin_shows_a_new_token_once(client, staff_user, user) -> None:
+    from portal.models import ApiToken
+
+    client.force_login(staff_user)
+    response = client.post(
+        "/admin/portal/apitoken/add/", {"name": "ci", "user": user.pk}, follow=True
+    )
+    html = response.content.decode()
+    assert "it will not be shown again: grt_" in html
+    token = html.split("it will not be shown again: ")[1].split("<")[0].strip()
+    assert ApiToken.objects.get().digest == ApiToken.hash(token)
+    listing = client.get("/admin/portal/apitoken/").content.decode()
+    assert token not in listing
