@@ -14,7 +14,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from catalog.api.errors import ApiError
@@ -100,10 +100,9 @@ def _decode(cursor: str) -> Query:
 def _matching(query: Query) -> QuerySet[Entity]:
     queryset = apply_filters(Entity.objects.exclude(final_json=""), parse_filters(query.filters))
     if query.order_field:
-        values = EntityField.objects.filter(entity=OuterRef("pk"), key=query.order_field)
-        queryset = queryset.annotate(sort_value=Subquery(values.values("value")[:1])).filter(
-            sort_value__isnull=False
-        )
+        # Entities without the order field are left out, as in Backstage.
+        with_field = EntityField.objects.filter(key=query.order_field, value__isnull=False)
+        queryset = queryset.filter(pk__in=with_field.values("entity_id"))
     if query.term:
         fields = query.term_fields or [query.order_field or "metadata.uid"]
         # A semi-join: one scan of the matching keys' values, not one per entity.
@@ -115,13 +114,20 @@ def _matching(query: Query) -> QuerySet[Entity]:
 def page(query: Query) -> dict[str, Any]:
     """Items of one page, the total (unless excluded) and the page cursors."""
     queryset = _matching(query)
+    window = slice(query.offset, query.offset + query.limit + 1)
     if query.order_field:
-        sort = F("sort_value").desc() if query.descending else F("sort_value").asc()
-        ordered = queryset.order_by(sort, "uid")
+        # Walk the (key, value, entity) index in value order instead of sorting
+        # entities by a correlated subquery: milliseconds instead of seconds.
+        value = "-value" if query.descending else "value"
+        uid = "-entity__uid" if query.descending else "entity__uid"
+        ordered = EntityField.objects.filter(
+            key=query.order_field, entity__in=queryset.values("pk")
+        )
+        rows = list(
+            ordered.order_by(value, uid).values_list("entity__final_json", flat=True)[window]
+        )
     else:
-        ordered = queryset.order_by("uid")
-    rows = list(ordered.values_list("final_json", flat=True)[
-        query.offset : query.offset + query.limit + 1])  # fmt: skip
+        rows = list(queryset.order_by("uid").values_list("final_json", flat=True)[window])
     page_info: dict[str, str] = {}
     if len(rows) > query.limit:
         page_info["nextCursor"] = query.cursor(query.offset + query.limit)

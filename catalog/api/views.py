@@ -188,15 +188,14 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
     facets = request.GET.getlist("facet")
     if not facets:
         raise ApiError("InputError", "Missing facet parameter")
-    matching = apply_filters(Entity.objects.all(), parse_filters(request.GET.getlist("filter")))
+    rows = EntityField.objects.filter(key__in=[f.lower() for f in facets], value__isnull=False)
+    filters = parse_filters(request.GET.getlist("filter"))
+    if filters:
+        rows = rows.filter(entity__in=apply_filters(Entity.objects.all(), filters).values("pk"))
+    # Each entity has one row per (key, value), so counting rows counts entities.
+    rows = rows.values("key", "original_value").annotate(count=Count("id"))
+    rows = rows.order_by("key", "original_value")
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    rows = (
-        EntityField.objects.filter(entity__in=matching.values("pk"),
-                                   key__in=[f.lower() for f in facets], value__isnull=False)
-        .values("key", "original_value")
-        .annotate(count=Count("entity", distinct=True))
-        .order_by("key", "original_value")
-    )  # fmt: skip
     for row in rows:
         counts[row["key"]].append({"value": row["original_value"], "count": row["count"]})
     return JsonResponse({"facets": {facet: counts.get(facet.lower(), []) for facet in facets}})
