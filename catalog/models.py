@@ -112,11 +112,6 @@ class Entity(models.Model):
         """The served entity as a dict."""
         return json.loads(self.final_json or self.processed_json)
 
-    @property
-    def title(self) -> str:
-        """``metadata.title`` or the name, for display."""
-        return self.final.get("metadata", {}).get("title") or self.name
-
 
 class Relation(models.Model):
     """A directed relation row. Each entity emits both directions of its own relations,

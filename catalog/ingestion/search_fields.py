@@ -1,29 +1,28 @@
 """Flatten a served entity into lower-cased key/value rows for filtering and facets.
 
 This reproduces the rows Backstage's catalog indexes (its ``search`` table), so the
-same ``filter=`` strings select the same entities: scalars under their dotted path;
-each array item under the array's path, plus ``<path>.<item> = true`` for string
-items (so ``metadata.tags.java`` works as an existence filter); ``relations.<type> =
-<targetRef>``; ``relations``, ``status``, ``attachments`` and ``metadata.etag`` are
-not indexed. Keys longer than 200 characters are dropped, longer values are kept as
-NULL (they only satisfy "key exists").
+same ``filter=`` strings select the same entities: the keys of
+``catalog.model.search_keys`` plus ``metadata.name``/``namespace``/``uid`` and
+``relations.<type> = <targetRef>``. Keys longer than 200 characters are dropped,
+longer values are kept as NULL (they only satisfy "key exists").
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
+
+from catalog.model.search_keys import leaves
 
 __all__ = ["MAX_LENGTH", "search_rows"]
 
 MAX_LENGTH = 200
-_SKIPPED = frozenset({"attachments", "relations", "status", "metadata.etag"})
 
 
 def search_rows(entity: Mapping[str, Any]) -> list[tuple[str, str | None, str | None]]:
     """Return ``(key, value, original_value)`` rows for ``entity``, without duplicates."""
     rows: dict[tuple[str, str | None], str | None] = {}
-    for key, original in _leaves(entity):
+    for key, original, _ in leaves(entity):
         if len(key) > MAX_LENGTH:
             continue
         lowered_key = key.lower()
@@ -44,21 +43,6 @@ def search_rows(entity: Mapping[str, Any]) -> list[tuple[str, str | None, str | 
         key = f"relations.{relation['type']}".lower()
         rows.setdefault((key, relation["targetRef"].lower()), relation["targetRef"])
     return [(key, value, original) for (key, value), original in rows.items()]
-
-
-def _leaves(value: Any, path: str = "") -> Iterator[tuple[str, Any]]:
-    if path in _SKIPPED:
-        return
-    if value is None or isinstance(value, str | int | float | bool):
-        yield path, value
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item, path)
-            if isinstance(item, str):
-                yield f"{path}.{item}", True
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            yield from _leaves(child, f"{path}.{key}" if path else str(key))
 
 
 def _as_text(value: Any) -> str | None:

@@ -134,11 +134,12 @@ def generated_location(location_type: str, target: str, presence: str) -> dict[s
 
 class _Walker:
     def __init__(self, origin_type: str, origin_target: str, read: ReadBytes,
-                 rules: CatalogRules, previous: PreviousRead) -> None:  # fmt: skip
+                 rules: CatalogRules, previous: PreviousRead,
+                 limits: YamlLimits) -> None:  # fmt: skip
         self.origin_type, self.origin_target = origin_type, origin_target
         self.origin_key = f"{origin_type}:{origin_target}"
         self.read, self.rules, self.previous = read, rules, previous
-        self.limits = DEFAULT_LIMITS
+        self.limits = limits
         self.result = TreeResult()
         self.seen_refs: dict[str, str] = {}
         self.visited_files: set[str] = set()
@@ -285,8 +286,7 @@ def read_tree(
     limits: YamlLimits = DEFAULT_LIMITS,
 ) -> TreeResult:
     """Read the registered location ``type:target`` and everything it leads to."""
-    walker = _Walker(location_type, target, read, rules, previous or PreviousRead())
-    walker.limits = limits
+    walker = _Walker(location_type, target, read, rules, previous or PreviousRead(), limits)
     # The generated root is the registration itself, not a file's content: rules
     # govern what locations bring in, not the location.
     root = walker.process(generated_location(location_type, target, presence),

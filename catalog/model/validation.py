@@ -25,6 +25,7 @@ from catalog.model.errors import EntityValidationError
 from catalog.model.formats import check_field_formats, shown
 from catalog.model.kinds import Array, Object, Schema, SchemaViolation, String, check_kind
 from catalog.model.refs import DEFAULT_NAMESPACE
+from catalog.model.search_keys import leaves
 
 __all__ = ["ROOT_FIELDS", "validate_entity"]
 
@@ -105,18 +106,6 @@ _ENTITY = Object(
     additional=False,
 )
 
-# The stitcher leaves these out of the search index (or adds them itself).
-_UNINDEXED_PATHS = frozenset(
-    {
-        "attachments",
-        "relations",
-        "status",
-        "metadata.name",
-        "metadata.namespace",
-        "metadata.uid",
-        "metadata.etag",
-    }
-)
 _INDEXED_METADATA = ("metadata.name", "metadata.namespace", "metadata.uid")
 
 
@@ -188,43 +177,17 @@ def _check_root_fields(entity: dict[str, Any]) -> None:
             raise EntityValidationError(f"Unknown field {shown(key)}", field=key)
 
 
-def _index_mapping(
-    value: dict[str, Any], prefix: str, keys: dict[str, None], items: set[str]
-) -> None:
-    """Collect the search-index keys under ``value`` as Backstage's stitcher flattens them."""
-    for key, child in value.items():
-        path = prefix + key
-        if path in _UNINDEXED_PATHS:
-            continue
-        if isinstance(child, dict):
-            _index_mapping(child, path + ".", keys, items)
-        elif isinstance(child, list):
-            _index_list(child, path, keys, items)
-        else:
-            keys[path] = None
-
-
-def _index_list(values: list[Any], path: str, keys: dict[str, None], items: set[str]) -> None:
-    """Array items share their array's key; string items also get ``<path>.<item>`` keys."""
-    for child in values:
-        if isinstance(child, dict):
-            _index_mapping(child, path + ".", keys, items)
-        elif isinstance(child, list):
-            _index_list(child, path, keys, items)
-        else:
-            keys[path] = None
-            if isinstance(child, str):
-                item_key = f"{path}.{child}"
-                lower = item_key.lower()
-                if lower not in items:
-                    items.add(lower)
-                    keys[item_key] = None
-
-
 def _check_key_casing(entity: dict[str, Any]) -> None:
     """Reject keys that collide once lower-cased, e.g. annotations ``Foo`` and ``foo``."""
     keys: dict[str, None] = {}
-    _index_mapping(entity, "", keys, set())
+    item_keys: set[str] = set()
+    for key, _, is_item in leaves(entity):
+        if is_item:
+            # Array items that differ only in casing are one index row, not a clash.
+            if key.lower() in item_keys:
+                continue
+            item_keys.add(key.lower())
+        keys[key] = None
     keys.update(dict.fromkeys(_INDEXED_METADATA))
     if len({key.lower() for key in keys}) == len(keys):
         return

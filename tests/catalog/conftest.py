@@ -111,3 +111,11 @@ def api_with_definition(name: str, definition: str) -> str:
         "spec:\n  type: openapi\n  lifecycle: production\n  owner: team-a\n"
         f"  definition: {definition}\n"
     )
+
+
+def location_doc(name: str, *targets: str) -> str:
+    """A Location entity document listing ``targets``."""
+    return (
+        "apiVersion: backstage.io/v1alpha1\nkind: Location\n"
+        f"metadata: {{name: {name}}}\nspec: {{targets: [{', '.join(targets)}]}}\n"
+    )

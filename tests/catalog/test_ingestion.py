@@ -6,7 +6,15 @@ import pytest
 
 from catalog import services
 from catalog.models import Entity, EntityField, Location
-from tests.catalog.conftest import ORG, SERVICE, api_with_definition, register, relations, served
+from tests.catalog.conftest import (
+    ORG,
+    SERVICE,
+    api_with_definition,
+    location_doc,
+    register,
+    relations,
+    served,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -227,27 +235,9 @@ def test_dangling_relation_targets_are_kept(files) -> None:
 def test_nested_locations_are_followed_and_cycles_reported(files) -> None:
     files.write("services/checkout.yaml", SERVICE)
     files.write("org.yaml", ORG)
-    files.write(
-        "services/loop.yaml",
-        """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Location
-        metadata: {name: loop}
-        spec: {targets: [../all.yaml]}
-    """,
-    )
-    location = register(
-        files.write(
-            "all.yaml",
-            """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Location
-        metadata: {name: everything}
-        spec:
-          targets: [./org.yaml, ./services/checkout.yaml, ./services/loop.yaml]
-    """,
-        )
-    )
+    files.write("services/loop.yaml", location_doc("loop", "../all.yaml"))
+    targets = ("./org.yaml", "./services/checkout.yaml", "./services/loop.yaml")
+    location = register(files.write("all.yaml", location_doc("everything", *targets)))
     assert Entity.objects.filter(ref="component:default/checkout").exists()
     assert Entity.objects.filter(ref="user:default/alice").exists()
     assert any("cycle" in p["message"].lower() for p in location.problems)
@@ -334,22 +324,9 @@ def test_query_count_does_not_grow_with_the_number_of_entities(
 
 def test_unchanged_files_are_skipped_but_their_locations_still_followed(files) -> None:
     nested = files.write("services/checkout.yaml", SERVICE)
-    location = register(
-        files.write(
-            "all.yaml",
-            """\
-        apiVersion: backstage.io/v1alpha1
-        kind: Location
-        metadata: {name: everything}
-        spec: {targets: [./services/checkout.yaml]}
-        ---
-        apiVersion: backstage.io/v1alpha1
-        kind: Group
-        metadata: {name: Bad Name}
-        spec: {type: team, children: []}
-    """,
-        )
-    )
+    bad_group = ORG.split("---")[0].replace("name: team-a", "name: Bad Name")
+    all_yaml = location_doc("everything", "./services/checkout.yaml") + "---\n" + bad_group
+    location = register(files.write("all.yaml", all_yaml))
     assert len(location.problems) == 1
     services.refresh(location)
     location.refresh_from_db()
