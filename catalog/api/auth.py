@@ -39,6 +39,13 @@ def static_tokens() -> dict[str, str]:
     return tokens
 
 
+def _open_to_anonymous() -> bool:
+    """Backstage's ``backend.auth.dangerouslyDisableDefaultAuthPolicy``: let callers
+    without credentials in (benchmarks, throw-away demos; never on a shared server)."""
+    auth = (settings.APP_CONFIG.get("backend") or {}).get("auth") or {}
+    return auth.get("dangerouslyDisableDefaultAuthPolicy") is True
+
+
 def _caller(request: HttpRequest) -> str | None:
     header = request.headers.get("Authorization", "")
     if header:
@@ -55,6 +62,8 @@ def _caller(request: HttpRequest) -> str | None:
         raise ApiError("AuthenticationError", "Invalid token")
     if request.user.is_authenticated:
         return f"user:{request.user.get_username()}"
+    if _open_to_anonymous():
+        return "anonymous"
     return None
 
 

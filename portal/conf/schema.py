@@ -47,6 +47,26 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "baseUrl": _URL,
+                "auth": {
+                    "type": "object",
+                    "properties": {
+                        "dangerouslyDisableDefaultAuthPolicy": {"type": "boolean"},
+                        "externalAccess": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "type": _NON_EMPTY,
+                                    "options": {
+                                        "type": "object",
+                                        "properties": {"token": _STRING, "subject": _STRING},
+                                    },
+                                },
+                                "required": ["type"],
+                            },
+                        },
+                    },
+                },
                 "database": {
                     "type": "object",
                     "properties": {

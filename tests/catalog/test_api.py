@@ -156,6 +156,16 @@ def test_static_tokens_from_app_config(client, files, settings) -> None:
     assert wrong.status_code == 401 and wrong.json()["error"]["message"] == "Invalid token"
 
 
+def test_disabling_the_default_auth_policy_lets_anonymous_callers_in(client, db, settings) -> None:
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "backend": {"auth": {"dangerouslyDisableDefaultAuthPolicy": True}},
+    }
+    assert client.get("/api/catalog/entities").status_code == 200
+    wrong = client.get("/api/catalog/entities", HTTP_AUTHORIZATION="Bearer wrong-token-wrong-token")
+    assert wrong.status_code == 401, "a wrong token is still refused"
+
+
 def test_query_count_does_not_depend_on_the_result_size(api, django_assert_max_num_queries) -> None:
     with django_assert_max_num_queries(4):
         get(api, "/entities")
