@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import models
 
+from catalog.model.refs import generated_location_name
+
 __all__ = ["Entity", "EntityField", "Location", "LocationSource", "Relation"]
 
 
@@ -36,6 +38,9 @@ class Location(models.Model):
     target = models.TextField()
     source = models.CharField(max_length=16, choices=LocationSource.choices)
     presence = models.CharField(max_length=16, default="required")
+    #: Name of the generated Location entity, fixed at registration (Backstage keeps
+    #: it when a location is moved with ``PUT /locations/{id}``).
+    entity_name = models.CharField(max_length=64, editable=False)
     #: Kinds this location may add (per-location ``rules`` from app-config).
     allow_kinds = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -62,10 +67,20 @@ class Location(models.Model):
     def __str__(self) -> str:
         return self.ref
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.entity_name:
+            self.entity_name = generated_location_name(self.type, self.target)
+        super().save(*args, **kwargs)
+
     @property
     def ref(self) -> str:
         """Backstage's location reference, ``<type>:<target>``."""
         return f"{self.type}:{self.target}"
+
+    @property
+    def entity_ref(self) -> str:
+        """The ref of the Location entity generated for this registration."""
+        return f"location:default/{self.entity_name}"
 
 
 class Entity(models.Model):

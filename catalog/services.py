@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.config import CatalogSettings, catalog_settings
+from catalog.ingestion.analyze import Analysis, NotAUrl, analyze
 from catalog.ingestion.refresh import LocationBusy, refresh_location
 from catalog.ingestion.rules import BUILTIN_KINDS, CatalogRules, Rule
 from catalog.ingestion.stitcher import stitch_refs
@@ -25,8 +26,10 @@ from catalog.readers import read
 
 __all__ = [
     "LOCATION_TYPES",
+    "Analysis",
     "LocationBusy",
     "LocationError",
+    "analyze_location",
     "ancestry",
     "delete_entity",
     "export_entities",
@@ -41,6 +44,7 @@ __all__ = [
     "request_refresh",
     "sync_config_locations",
     "unregister_location",
+    "update_location",
     "validate_files",
 ]
 
@@ -53,22 +57,65 @@ class LocationError(CatalogError):
     name = "InputError"
 
 
+def _check_type(location_type: str) -> None:
+    if location_type not in LOCATION_TYPES:
+        raise LocationError(f"Unknown location type {location_type!r}; use one of "
+                            f"{', '.join(LOCATION_TYPES)}")  # fmt: skip
+
+
+def _free_target(location_type: str, target: str, moving: Location | None = None) -> str:
+    """``target`` normalised (file paths resolved); ConflictError if another location
+    already has it."""
+    _check_type(location_type)
+    if location_type == "file":
+        target = str(Path(target).expanduser().resolve())
+    others = Location.objects.filter(type=location_type, target=target)
+    if moving is not None:
+        others = others.exclude(pk=moving.pk)
+    if others.exists():
+        error = LocationError(f"Location {location_type}:{target} already exists")
+        error.name = "ConflictError"
+        raise error
+    return target
+
+
 def register_location(location_type: str, target: str, *, source: str = LocationSource.API,
                       presence: str = "required", refresh_now: bool = True
                       ) -> tuple[Location, ChangeSummary | None]:  # fmt: skip
     """Register a root location and (by default) read it right away."""
-    if location_type not in LOCATION_TYPES:
-        raise LocationError(f"Unknown location type {location_type!r}; use one of "
-                            f"{', '.join(LOCATION_TYPES)}")  # fmt: skip
-    if location_type == "file":
-        target = str(Path(target).expanduser().resolve())
-    if Location.objects.filter(type=location_type, target=target).exists():
-        error = LocationError(f"Location {location_type}:{target} already exists")
-        error.name = "ConflictError"
-        raise error
+    target = _free_target(location_type, target)
     location = Location.objects.create(type=location_type, target=target, source=source,
                                        presence=presence)  # fmt: skip
     return location, (refresh(location) if refresh_now else None)
+
+
+def update_location(location: Location, location_type: str, target: str) -> None:
+    """Point a registered location at another target and read it (``PUT
+    /locations/{id}``). Its id and Location entity stay; entities the new target no
+    longer provides become orphans, as after any refresh. If a refresh of the old
+    target is running, the new one is queued to run after it."""
+    from portal.jobs import enqueue
+
+    target = _free_target(location_type, target, moving=location)
+    location.type, location.target, location.file_hashes = location_type, target, {}
+    location.save(update_fields=["type", "target", "file_hashes"])
+    try:
+        refresh(location)
+    except LocationBusy:
+        enqueue("catalog.refresh_location", params={"location_id": str(location.pk)})
+
+
+def analyze_location(location_type: str, target: str, catalog_filename: str = "") -> Analysis:
+    """What registering ``type:target`` would add, without storing anything: the
+    entities of its catalog file, or a proposed Component for a repository without one.
+    Raises LocationError for an unknown type or a ``url`` target that is no URL."""
+    _check_type(location_type)
+    config = catalog_settings()
+    try:
+        return analyze(location_type, target, catalog_filename, policy=config.policy,
+                       rules=config.rules)  # fmt: skip
+    except NotAUrl as exc:
+        raise LocationError(str(exc)) from None
 
 
 def unregister_location(location: Location) -> list[str]:
@@ -169,9 +216,7 @@ def missing_refs(refs: list[str] | set[str]) -> set[str]:
 
 def preview_location(location_type: str, target: str) -> TreeResult:
     """Read a location without storing anything (``dryRun`` and the register page)."""
-    if location_type not in LOCATION_TYPES:
-        raise LocationError(f"Unknown location type {location_type!r}; use one of "
-                            f"{', '.join(LOCATION_TYPES)}")  # fmt: skip
+    _check_type(location_type)
     config = catalog_settings()
     return read_tree(
         location_type, target, presence="required", rules=config.rules,

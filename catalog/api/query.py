@@ -19,6 +19,7 @@ from django.http import HttpRequest
 
 from catalog.api.errors import ApiError
 from catalog.api.filters import apply_filters, parse_filters
+from catalog.api.predicates import entity_predicate
 from catalog.models import Entity, EntityField
 
 __all__ = ["DEFAULT_LIMIT", "Query", "page"]
@@ -32,6 +33,8 @@ class Query:
     """Everything that defines a result list; what the cursor encodes."""
 
     filters: list[str] = field(default_factory=list)
+    #: The predicate of ``POST /entities/by-query`` (None: no predicate).
+    predicate: Any = None
     order_field: str = ""
     descending: bool = False
     term: str = ""
@@ -59,6 +62,33 @@ class Query:
         query.count = request.GET.get("totalItems", "include") != "exclude"
         return query
 
+    @classmethod
+    def from_body(cls, body: Any) -> Query:
+        """The JSON body of ``POST /entities/by-query``; a ``cursor`` in it wins."""
+        if not isinstance(body, dict):
+            raise ApiError("InputError", "The request body must be a JSON object")
+        if body.get("cursor") is not None:
+            if not isinstance(body["cursor"], str) or not body["cursor"]:
+                raise ApiError("InputError", "Cursor cannot be empty")
+            query = _decode(body["cursor"])
+            if body.get("limit") is not None:
+                query.limit = _body_int(body, "limit", MAX_LIMIT)
+            return query
+        query = cls(predicate=body.get("query"))
+        entity_predicate(query.predicate or {})  # reject an invalid predicate up front
+        if body.get("limit") is not None:
+            query.limit = _body_int(body, "limit", MAX_LIMIT)
+        if body.get("offset") is not None:
+            query.offset = _body_int(body, "offset", None)
+        query.order_field, query.descending = _body_order(body.get("orderBy"))
+        query.term, query.term_fields = _body_full_text(body.get("fullTextFilter"))
+        total = body.get("totalItems", "include")
+        if total not in ("include", "exclude"):
+            raise ApiError("InputError", f"Invalid totalItems value {total!r}, "
+                                         "expected one of: include, exclude")  # fmt: skip
+        query.count = total == "include"
+        return query
+
     def cursor(self, offset: int) -> str:
         data = {**asdict(self), "offset": offset}
         return base64.b64encode(json.dumps(data).encode()).decode()
@@ -72,6 +102,45 @@ def _limit(request: HttpRequest) -> int:
     if limit > MAX_LIMIT:
         raise ApiError("InputError", f"Invalid limit, must be at most {MAX_LIMIT}")
     return limit
+
+
+def _body_int(body: dict[str, Any], name: str, maximum: int | None) -> int:
+    value = body[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ApiError("InputError", f"Invalid {name}, must be a non-negative integer")
+    if maximum is not None and value > maximum:
+        raise ApiError("InputError", f"Invalid {name}, must be at most {maximum}")
+    return value
+
+
+def _body_order(order_by: Any) -> tuple[str, bool]:
+    """``[{"field", "order": "asc"|"desc"}]``: only the first one orders, as in Backstage."""
+    if not order_by:
+        return "", False
+    first = order_by[0] if isinstance(order_by, list) else None
+    if (
+        not isinstance(first, dict)
+        or not isinstance(first.get("field"), str)
+        or not first["field"]
+        or first.get("order") not in ("asc", "desc")
+    ):
+        raise ApiError("InputError", "Invalid orderBy, expected [{field, order: asc|desc}]")
+    return first["field"].lower(), first["order"] == "desc"
+
+
+def _body_full_text(full_text: Any) -> tuple[str, list[str]]:
+    """``{"term", "fields"?}``, trimmed and lower-cased like the query-string form."""
+    if full_text is None:
+        return "", []
+    term, fields = (full_text.get("term", ""), full_text.get("fields") or []) if isinstance(
+        full_text, dict) else (None, None)  # fmt: skip
+    if (
+        not isinstance(term, str)
+        or not isinstance(fields, list)
+        or not all(isinstance(f, str) for f in fields)
+    ):
+        raise ApiError("InputError", "Invalid fullTextFilter, expected {term, fields?: [strings]}")
+    return term.strip().lower(), [f.strip().lower() for f in fields if f.strip()]
 
 
 def _non_negative(raw: str, name: str) -> int:
@@ -99,6 +168,8 @@ def _decode(cursor: str) -> Query:
 
 def _matching(query: Query) -> QuerySet[Entity]:
     queryset = apply_filters(Entity.objects.exclude(final_json=""), parse_filters(query.filters))
+    if query.predicate is not None:
+        queryset = queryset.filter(entity_predicate(query.predicate))
     if query.order_field:
         # Entities without the order field are left out, as in Backstage.
         with_field = EntityField.objects.filter(key=query.order_field, value__isnull=False)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from catalog.api import views, write_views
+from catalog.api import predicate_views, views, write_views
 from catalog.api.errors import error_response
 
 app_name = "catalog_api"
@@ -41,7 +41,11 @@ ENTITY_NAME = "entities/by-name/<str:kind>/<str:namespace>/<str:name>"
 
 urlpatterns = [
     path("entities", views.entities, name="entities"),
-    path("entities/by-query", views.entities_by_query, name="entities_by_query"),
+    path(
+        "entities/by-query",
+        by_method(GET=views.entities_by_query, POST=predicate_views.query_entities),
+        name="entities_by_query",
+    ),
     path("entities/by-refs", views.entities_by_refs, name="entities_by_refs"),
     path(
         "entities/by-uid/<str:uid>",
@@ -50,7 +54,12 @@ urlpatterns = [
     ),
     path(ENTITY_NAME, views.entity_by_name, name="entity_by_name"),
     path(f"{ENTITY_NAME}/ancestry", write_views.entity_ancestry, name="entity_ancestry"),
-    path("entity-facets", views.entity_facets, name="entity_facets"),
+    path(
+        "entity-facets",
+        by_method(GET=views.entity_facets, POST=predicate_views.query_facets),
+        name="entity_facets",
+    ),
+    path("analyze-location", write_views.analyze_location, name="analyze_location"),
     path("refresh", write_views.refresh, name="refresh"),
     path("validate-entity", write_views.validate, name="validate_entity"),
     path(
@@ -58,6 +67,7 @@ urlpatterns = [
         by_method(GET=views.locations, POST=write_views.create_location),
         name="locations",
     ),
+    path("locations/by-query", predicate_views.query_locations, name="locations_by_query"),
     path(
         "locations/by-entity/<str:kind>/<str:namespace>/<str:name>",
         write_views.location_by_entity,
@@ -65,7 +75,11 @@ urlpatterns = [
     ),
     path(
         "locations/<str:location_id>",
-        by_method(GET=views.location_by_id, DELETE=write_views.delete_location),
+        by_method(
+            GET=views.location_by_id,
+            PUT=write_views.update_location,
+            DELETE=write_views.delete_location,
+        ),
         name="location_by_id",
     ),
 ]

@@ -22,9 +22,8 @@ from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
 from catalog.api.fields import parse_fields, project
 from catalog.api.filters import apply_filters, parse_filters
+from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
-from catalog.ingestion.tree import generated_location
-from catalog.model.refs import entity_ref
 from catalog.models import Entity, EntityField, Location
 
 __all__ = [
@@ -34,9 +33,11 @@ __all__ = [
     "entity_by_name",
     "entity_by_uid",
     "entity_facets",
+    "facets_response",
     "location_by_id",
     "location_data",
     "locations",
+    "query_response",
     "valid_uuid",
 ]
 
@@ -120,8 +121,13 @@ def _cursor(after: str) -> tuple[int, int]:
 @api_view("GET")
 def entities_by_query(request: HttpRequest) -> HttpResponse:
     """GET /entities/by-query: ``{"items", "totalItems", "pageInfo"}``."""
-    paths = parse_fields(request.GET.getlist("fields"))
-    result = page(Query.from_request(request))
+    return query_response(Query.from_request(request), request.GET.getlist("fields"))
+
+
+def query_response(query: Query, fields: list[str]) -> HttpResponse:
+    """One page of a by-query result (GET or POST form), ``fields`` applied."""
+    paths = parse_fields(fields)
+    result = page(query)
     body = (
         f'{{"items":{_json_list(result["rows"], paths)},"totalItems":{result["totalItems"]},'
         f'"pageInfo":{json.dumps(result["pageInfo"])}}}'
@@ -169,6 +175,7 @@ def entities_by_refs(request: HttpRequest) -> HttpResponse:
         if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
             raise TypeError
         fields = body.get("fields") or []
+        predicate = body.get("query")
     except (ValueError, KeyError, TypeError):
         message = ("Malformed request body (did you remember to specify an application/json "
                    "content type?), entityRefs must be an array of strings")  # fmt: skip
@@ -177,6 +184,8 @@ def entities_by_refs(request: HttpRequest) -> HttpResponse:
     wanted = [r.lower() for r in refs]
     queryset = apply_filters(Entity.objects.filter(ref__in=set(wanted)),
                              parse_filters(request.GET.getlist("filter")))  # fmt: skip
+    if predicate is not None:
+        queryset = queryset.filter(entity_predicate(predicate))
     found = dict(queryset.values_list("ref", "final_json"))
     items = [_json_list([found[r]], paths)[1:-1] if r in found else "null" for r in wanted]
     return HttpResponse('{"items":[' + ",".join(items) + "]}", content_type=JSON)
@@ -188,10 +197,16 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
     facets = request.GET.getlist("facet")
     if not facets:
         raise ApiError("InputError", "Missing facet parameter")
-    rows = EntityField.objects.filter(key__in=[f.lower() for f in facets], value__isnull=False)
     filters = parse_filters(request.GET.getlist("filter"))
-    if filters:
-        rows = rows.filter(entity__in=apply_filters(Entity.objects.all(), filters).values("pk"))
+    matching = apply_filters(Entity.objects.all(), filters) if filters else None
+    return facets_response(facets, matching)
+
+
+def facets_response(facets: list[str], matching: QuerySet[Entity] | None) -> JsonResponse:
+    """``{"facets": {facet: [{value, count}]}}`` over ``matching`` (None: all entities)."""
+    rows = EntityField.objects.filter(key__in=[f.lower() for f in facets], value__isnull=False)
+    if matching is not None:
+        rows = rows.filter(entity__in=matching.values("pk"))
     # Each entity has one row per (key, value), so counting rows counts entities.
     rows = rows.values("key", "original_value").annotate(count=Count("id"))
     rows = rows.order_by("key", "original_value")
@@ -202,9 +217,8 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
 
 
 def location_data(location: Location) -> dict[str, str]:
-    entity = generated_location(location.type, location.target, location.presence)
     return {"id": str(location.pk), "type": location.type, "target": location.target,
-            "entityRef": entity_ref(entity)}  # fmt: skip
+            "entityRef": location.entity_ref}  # fmt: skip
 
 
 @api_view("GET")

@@ -19,8 +19,9 @@ from catalog.model.relations import derive_relations
 from catalog.model.validation import validate_entity
 from catalog.models import Entity, Location, LocationSource
 
-__all__ = ["create_location", "delete_entity", "delete_location", "entity_ancestry",
-           "location_by_entity", "refresh", "validate"]  # fmt: skip
+__all__ = ["analyze_location", "create_location", "delete_entity", "delete_location",
+           "entity_ancestry", "location_by_entity", "refresh", "update_location",
+           "validate"]  # fmt: skip
 
 _YES = {"true", "yes", "1"}
 _NO = {"false", "no", "0", ""}
@@ -41,16 +42,22 @@ def _flag(request: HttpRequest, name: str) -> bool:
     return value in _YES
 
 
-@api_view("POST", writes=True)
-def create_location(request: HttpRequest) -> JsonResponse:
-    """POST /locations (``dryRun``, ``onConflict=reject|refresh``)."""
-    body = _body(request)
+def _location_input(body: Any) -> dict[str, str]:
+    """``{type, target, presence?}``, strictly: extra keys are refused, as in Backstage."""
     if (
         not isinstance(body, dict)
         or set(body) - {"type", "target", "presence"}
         or not all(isinstance(body.get(k), str) and body.get(k) for k in ("type", "target"))
+        or body.get("presence", "required") not in ("required", "optional")
     ):
         raise ApiError("InputError", "Location must be {type, target, presence?} with strings")
+    return body
+
+
+@api_view("POST", writes=True)
+def create_location(request: HttpRequest) -> JsonResponse:
+    """POST /locations (``dryRun``, ``onConflict=reject|refresh``)."""
+    body = _location_input(_body(request))
     kind, target = body["type"], body["target"]
     presence = body.get("presence", "required")
     if request.GET.get("dryRun") is not None and _flag(request, "dryRun"):
@@ -92,6 +99,51 @@ def delete_location(request: HttpRequest, location_id: str) -> HttpResponse:
         raise ApiError("NotFoundError", f"Found no location with ID {location_id}")
     services.unregister_location(location)
     return HttpResponse(status=204)
+
+
+@api_view("PUT", writes=True)
+def update_location(request: HttpRequest, location_id: str) -> JsonResponse:
+    """PUT /locations/{id} ``{type, target}``: move a location; 200 with the location."""
+    body = _location_input(_body(request))
+    location = Location.objects.filter(pk=location_id).first() if valid_uuid(location_id) else None
+    if location is None:
+        raise ApiError("NotFoundError", f"Found no location with ID {location_id}")
+    try:
+        services.update_location(location, body["type"], body["target"])
+    except CatalogError as exc:
+        raise ApiError(exc.name, str(exc)) from None
+    return JsonResponse(location_data(location))
+
+
+@api_view("POST")
+def analyze_location(request: HttpRequest) -> JsonResponse:
+    """POST /analyze-location ``{location: {type, target}, catalogFilename?}``: the
+    entities its catalog file holds, or a proposed Component when there is none."""
+    body = _body(request)
+    if not isinstance(body, dict) or set(body) - {"location", "catalogFilename"}:
+        raise ApiError("InputError", "Malformed request body, expected {location, "
+                                     "catalogFilename?}")  # fmt: skip
+    location = _location_input(body.get("location"))
+    filename = body.get("catalogFilename") or ""
+    if not isinstance(filename, str) or filename.startswith("/") or ".." in filename.split("/"):
+        raise ApiError("InputError", "catalogFilename must be a path inside the repository")
+    try:
+        analysis = services.analyze_location(location["type"], location["target"], filename)
+    except CatalogError as exc:
+        raise ApiError(exc.name, str(exc)) from None
+    if analysis.problems:
+        raise ApiError("InputError", "; ".join(p.line() for p in analysis.problems[:10]))
+    registered = Location.objects.filter(type=analysis.location_type,
+                                         target=analysis.target).exists()  # fmt: skip
+    existing = []
+    for emitted in analysis.entities:
+        file_type, _, file_target = emitted.location_key.partition(":")
+        existing.append({"location": {"type": file_type, "target": file_target},
+                         "isRegistered": registered, "entity": emitted.entity})  # fmt: skip
+    return JsonResponse({
+        "existingEntityFiles": existing,
+        "generateEntities": [{"entity": entity, "fields": []} for entity in analysis.proposed],
+    })  # fmt: skip
 
 
 @api_view("GET")

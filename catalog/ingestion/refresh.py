@@ -41,6 +41,7 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
     try:
         tree = read_tree(
             location.type, location.target, presence=location.presence,
+            root_name=location.entity_name,
             read=lambda kind, target: read(kind, target, config.policy).data,
             rules=config.rules, previous=_previous_read(location, config),
             limits=YamlLimits(max_bytes=config.policy.max_bytes),

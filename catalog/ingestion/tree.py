@@ -32,7 +32,7 @@ from catalog.model.errors import (
     YamlError,
 )
 from catalog.model.placeholders import resolve_placeholders
-from catalog.model.refs import entity_ref
+from catalog.model.refs import entity_ref, generated_location_name
 from catalog.model.relations import derive_relations
 from catalog.model.validation import validate_entity
 from catalog.model.yaml_docs import DEFAULT_LIMITS, YamlLimits, parse_documents
@@ -120,14 +120,16 @@ class PreviousRead:
     fingerprint: str = ""
 
 
-def generated_location(location_type: str, target: str, presence: str) -> dict[str, Any]:
-    """The Location entity Backstage generates for a registered location."""
-    key = f"{location_type}:{target}"
-    digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+def generated_location(
+    location_type: str, target: str, presence: str, name: str = ""
+) -> dict[str, Any]:
+    """The Location entity Backstage generates for a registered location (named
+    ``name``, else after its type and target)."""
+    name = name or generated_location_name(location_type, target)
     return {
         "apiVersion": "backstage.io/v1alpha1",
         "kind": "Location",
-        "metadata": {"name": f"generated-{digest}", "namespace": "default"},
+        "metadata": {"name": name, "namespace": "default"},
         "spec": {"type": location_type, "target": target, "presence": presence},
     }
 
@@ -281,6 +283,7 @@ def read_tree(
     *,
     presence: str,
     read: ReadBytes,
+    root_name: str = "",
     rules: CatalogRules,
     previous: PreviousRead | None = None,
     limits: YamlLimits = DEFAULT_LIMITS,
@@ -289,7 +292,7 @@ def read_tree(
     walker = _Walker(location_type, target, read, rules, previous or PreviousRead(), limits)
     # The generated root is the registration itself, not a file's content: rules
     # govern what locations bring in, not the location.
-    root = walker.process(generated_location(location_type, target, presence),
+    root = walker.process(generated_location(location_type, target, presence, root_name),
                           location_type, target, None, "", check_rules=False)  # fmt: skip
     if root is None:
         return walker.result

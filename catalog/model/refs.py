@@ -9,6 +9,7 @@ same YAML yields the same relations in both systems.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -132,3 +133,13 @@ def stringify_entity_ref(
         return entity_ref(ref)
     parsed = parse_entity_ref(ref, default_kind=default_kind, default_namespace=default_namespace)
     return str(parsed)
+
+
+def generated_location_name(location_type: str, target: str) -> str:
+    """The name Backstage gives the Location entity of a registered location.
+
+    It is fixed when the location is registered: moving the location (``PUT
+    /locations/{id}``) keeps the name, so the entity keeps its identity.
+    """
+    key = f"{location_type}:{target}"
+    return "generated-" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()

@@ -119,3 +119,30 @@ def location_doc(name: str, *targets: str) -> str:
         "apiVersion: backstage.io/v1alpha1\nkind: Location\n"
         f"metadata: {{name: {name}}}\nspec: {{targets: [{', '.join(targets)}]}}\n"
     )
+
+
+API_TOKEN = "another-long-static-token-value"
+
+
+@pytest.fixture
+def token_api(client, files, settings):
+    """A test client that calls the catalog API with a static bearer token."""
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "backend": {
+            "auth": {
+                "externalAccess": [
+                    {"type": "static", "options": {"token": API_TOKEN, "subject": "ci"}}
+                ]
+            }
+        },
+    }
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {API_TOKEN}"
+    return client
+
+
+def post_json(api, path: str, body, method: str = "post", **params):
+    """Send ``body`` as JSON to ``/api/catalog{path}`` with query ``params``."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    send = getattr(api, method)
+    return send(f"/api/catalog{path}?{query}", json.dumps(body), content_type="application/json")

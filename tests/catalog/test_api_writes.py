@@ -8,31 +8,14 @@ import pytest
 
 from catalog.models import Entity, Location
 from tests.catalog.conftest import ORG, SERVICE, register
+from tests.catalog.conftest import post_json as post
 
 pytestmark = pytest.mark.django_db
 
-TOKEN = "another-long-static-token-value"
-
 
 @pytest.fixture
-def api(client, files, settings):
-    settings.APP_CONFIG = {
-        **settings.APP_CONFIG,
-        "backend": {
-            "auth": {
-                "externalAccess": [{"type": "static", "options": {"token": TOKEN, "subject": "ci"}}]
-            }
-        },
-    }
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
-    return client
-
-
-def post(api, path: str, body, **params):
-    query = "&".join(f"{k}={v}" for k, v in params.items())
-    return api.post(
-        f"/api/catalog{path}?{query}", json.dumps(body), content_type="application/json"
-    )
+def api(token_api):
+    return token_api
 
 
 def test_register_a_location_dry_run_then_for_real_then_conflict(api, files) -> None:
