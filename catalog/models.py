@@ -83,6 +83,15 @@ class Location(models.Model):
         return f"location:default/{self.entity_name}"
 
 
+class EntityQuerySet(models.QuerySet["Entity"]):
+    def served(self) -> EntityQuerySet:
+        """Entities that have been stitched and can be served. ``etag`` is set together
+        with ``final_json``; testing the short etag keeps PostgreSQL from reading
+        (and decompressing) every large JSON document just to compare it with "".
+        """
+        return self.exclude(etag="")
+
+
 class Entity(models.Model):
     """One catalog entity, as authored and as served."""
 
@@ -114,6 +123,8 @@ class Entity(models.Model):
     orphan = models.BooleanField(default=False, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = EntityQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "entities"
@@ -167,7 +178,13 @@ class EntityField(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["key", "value", "entity"]),
+            # original_value rides along (PostgreSQL) so that facets are counted
+            # from the index alone.
+            models.Index(
+                fields=["key", "value", "entity"],
+                include=["original_value"],
+                name="catalog_field_key_value",
+            ),
             models.Index(fields=["entity", "key"]),
         ]
 

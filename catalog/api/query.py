@@ -14,11 +14,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q
 from django.http import HttpRequest
 
 from catalog.api.errors import ApiError
-from catalog.api.filters import apply_filters, parse_filters
+from catalog.api.filters import filter_condition, parse_filters
 from catalog.api.predicates import entity_predicate
 from catalog.models import Entity, EntityField
 
@@ -166,25 +166,42 @@ def _decode(cursor: str) -> Query:
     return query
 
 
-def _matching(query: Query) -> QuerySet[Entity]:
-    queryset = apply_filters(Entity.objects.exclude(final_json=""), parse_filters(query.filters))
+def _condition(query: Query, *, kind_on_row: bool = True) -> Q:
+    """What the query selects, as conditions on the field index (see filter_condition)."""
+    condition = filter_condition(parse_filters(query.filters), kind_on_row=kind_on_row)
     if query.predicate is not None:
-        queryset = queryset.filter(entity_predicate(query.predicate))
+        condition &= entity_predicate(query.predicate)
     if query.order_field:
         # Entities without the order field are left out, as in Backstage.
         with_field = EntityField.objects.filter(key=query.order_field, value__isnull=False)
-        queryset = queryset.filter(pk__in=with_field.values("entity_id"))
+        condition &= Q(pk__in=with_field.values("entity_id"))
     if query.term:
         fields = query.term_fields or [query.order_field or "metadata.uid"]
         # A semi-join: one scan of the matching keys' values, not one per entity.
         hits = EntityField.objects.filter(key__in=fields, value__contains=query.term)
-        queryset = queryset.filter(pk__in=hits.values("entity_id"))
-    return queryset
+        condition &= Q(pk__in=hits.values("entity_id"))
+    return condition
+
+
+def _total(query: Query) -> int:
+    """The number of served entities matching the query, from the field index.
+
+    Only stitched (served) entities have field rows, so a condition made of semi-joins
+    alone implies "served" and no entity row is read. Predicates can negate a
+    semi-join; then "served" is tested on the row.
+    """
+    condition = _condition(query, kind_on_row=False)
+    if not condition:
+        # Every served entity has exactly one ``kind`` row.
+        return EntityField.objects.filter(key="kind").count()
+    if query.predicate is not None:
+        return Entity.objects.served().filter(condition).count()
+    return Entity.objects.filter(condition).count()
 
 
 def page(query: Query) -> dict[str, Any]:
     """Items of one page, the total (unless excluded) and the page cursors."""
-    queryset = _matching(query)
+    queryset = Entity.objects.served().filter(_condition(query))
     window = slice(query.offset, query.offset + query.limit + 1)
     if query.order_field:
         # Walk the (key, value, entity) index in value order instead of sorting
@@ -206,6 +223,6 @@ def page(query: Query) -> dict[str, Any]:
         page_info["prevCursor"] = query.cursor(max(query.offset - query.limit, 0))
     return {
         "rows": rows[: query.limit],
-        "totalItems": queryset.count() if query.count else 0,
+        "totalItems": _total(query) if query.count else 0,
         "pageInfo": page_info,
     }

@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
 from catalog.api.fields import parse_fields, project
-from catalog.api.filters import apply_filters, parse_filters
+from catalog.api.filters import filter_condition, parse_filters
 from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
 from catalog.models import Entity, EntityField, Location
@@ -83,8 +83,8 @@ def _ordered(queryset: QuerySet[Entity], orders: list[str]) -> QuerySet[Entity]:
 def entities(request: HttpRequest) -> HttpResponse:
     """GET /entities: filter, fields, order, and offset/limit/after paging."""
     paths = parse_fields(request.GET.getlist("fields"))
-    queryset = apply_filters(Entity.objects.exclude(final_json=""),
-                             parse_filters(request.GET.getlist("filter")))  # fmt: skip
+    condition = filter_condition(parse_filters(request.GET.getlist("filter")))
+    queryset = Entity.objects.served().filter(condition)
     queryset = _ordered(queryset, request.GET.getlist("order"))
     limit, offset = _int(request, "limit", 1), _int(request, "offset", 0)
     after = request.GET.get("after")
@@ -182,8 +182,8 @@ def entities_by_refs(request: HttpRequest) -> HttpResponse:
         raise ApiError("InputError", message) from None
     paths = parse_fields([*fields, *request.GET.getlist("fields")])
     wanted = [r.lower() for r in refs]
-    queryset = apply_filters(Entity.objects.filter(ref__in=set(wanted)),
-                             parse_filters(request.GET.getlist("filter")))  # fmt: skip
+    condition = filter_condition(parse_filters(request.GET.getlist("filter")))
+    queryset = Entity.objects.filter(condition, ref__in=set(wanted))
     if predicate is not None:
         queryset = queryset.filter(entity_predicate(predicate))
     found = dict(queryset.values_list("ref", "final_json"))
@@ -198,7 +198,7 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
     if not facets:
         raise ApiError("InputError", "Missing facet parameter")
     filters = parse_filters(request.GET.getlist("filter"))
-    matching = apply_filters(Entity.objects.all(), filters) if filters else None
+    matching = Entity.objects.filter(filter_condition(filters)) if filters else None
     return facets_response(facets, matching)
 
 
@@ -208,7 +208,7 @@ def facets_response(facets: list[str], matching: QuerySet[Entity] | None) -> Jso
     if matching is not None:
         rows = rows.filter(entity__in=matching.values("pk"))
     # Each entity has one row per (key, value), so counting rows counts entities.
-    rows = rows.values("key", "original_value").annotate(count=Count("id"))
+    rows = rows.values("key", "original_value").annotate(count=Count("*"))
     rows = rows.order_by("key", "original_value")
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:

@@ -14,7 +14,11 @@ from typing import Any
 
 from django.db import connection, models
 
-__all__ = ["insert_rows", "update_rows"]
+__all__ = ["insert_rows", "refresh_planner_statistics", "update_rows"]
+
+#: Entities (re)written by one refresh from which PostgreSQL's statistics are renewed at
+#: once (each entity has dozens of field-index rows).
+STATISTICS_THRESHOLD = 200
 
 
 def insert_rows(model: type[models.Model], columns: Sequence[str],
@@ -89,3 +93,20 @@ def _prepared(model: type[models.Model], columns: Sequence[str],
             values[i] = fields[i].get_db_prep_save(values[i], connection)
         prepared.append(values)
     return prepared
+
+
+def refresh_planner_statistics(models_changed: Sequence[type[models.Model]], changed: int) -> None:
+    """Renew PostgreSQL's planner statistics after a large write.
+
+    Right after a bulk load the planner still believes the tables are nearly empty and
+    picks nested loops over thousands of rows (a filtered query: 36 ms instead of
+    3 ms); autovacuum would fix that only a minute later. Outside a transaction
+    VACUUM also marks pages all-visible, so the field index answers from the index
+    alone. SQLite plans well without this.
+    """
+    if connection.vendor != "postgresql" or changed < STATISTICS_THRESHOLD:
+        return
+    tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_changed)
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{command} {tables}")

@@ -16,11 +16,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.config import CatalogSettings, catalog_settings
+from catalog.ingestion.bulk import refresh_planner_statistics
 from catalog.ingestion.stitcher import stitch_refs
 from catalog.ingestion.tree import PreviousRead, read_tree
 from catalog.ingestion.writer import ChangeSummary, write_tree
 from catalog.model.yaml_docs import YamlLimits
-from catalog.models import Entity, Location
+from catalog.models import Entity, EntityField, Location, Relation
 from catalog.readers import read
 
 __all__ = ["LEASE", "LocationBusy", "next_refresh_time", "refresh_location"]
@@ -47,7 +48,8 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
             limits=YamlLimits(max_bytes=config.policy.max_bytes),
         )  # fmt: skip
         summary = write_tree(location, tree, orphan_strategy=config.orphan_strategy)
-        stitch_refs(summary.restitch)
+        stitched = stitch_refs(summary.restitch)
+        refresh_planner_statistics((Entity, EntityField, Relation), stitched)
         now = timezone.now()
         location.last_refresh_at = now
         location.last_error = tree.root_error

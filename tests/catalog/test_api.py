@@ -166,6 +166,21 @@ def test_disabling_the_default_auth_policy_lets_anonymous_callers_in(client, db,
     assert wrong.status_code == 401, "a wrong token is still refused"
 
 
+def test_entities_not_yet_stitched_are_never_served(api) -> None:
+    from catalog.models import Entity, EntityField
+
+    # As the writer leaves a new entity until the stitcher serves it: no JSON, no
+    # field-index rows.
+    Entity.objects.filter(ref="component:default/checkout").update(etag="", final_json="")
+    EntityField.objects.filter(entity__ref="component:default/checkout").delete()
+    assert "checkout" not in names(get(api, "/entities"))
+    assert "checkout" not in names(get(api, "/entities", filter="kind=component"))
+    counted = get(api, "/entities/by-query", filter="kind=component").json()
+    assert counted == {"items": [], "totalItems": 0, "pageInfo": {}}
+    everything = get(api, "/entities/by-query", limit=0).json()["totalItems"]
+    assert everything == Entity.objects.exclude(etag="").count()
+
+
 def test_query_count_does_not_depend_on_the_result_size(api, django_assert_max_num_queries) -> None:
     with django_assert_max_num_queries(4):
         get(api, "/entities")

@@ -322,6 +322,26 @@ def test_query_count_does_not_grow_with_the_number_of_entities(
     assert counts[1] <= counts[0] + 10, counts
 
 
+@pytest.mark.postgres_only
+def test_a_large_refresh_renews_the_planner_statistics(files) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog.ingestion.bulk import STATISTICS_THRESHOLD
+
+    def analyzed(entities: int) -> bool:
+        docs = SERVICE.split("---")[0]
+        path = files.write(f"n{entities}.yaml", "\n---\n".join(
+            docs.replace("name: checkout", f"name: svc-{entities}-{i}") for i in range(entities)
+        ))  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            register(path)
+        return any("ANALYZE" in query["sql"] for query in queries)
+
+    assert not analyzed(5)
+    assert analyzed(STATISTICS_THRESHOLD)
+
+
 def test_unchanged_files_are_skipped_but_their_locations_still_followed(files) -> None:
     nested = files.write("services/checkout.yaml", SERVICE)
     bad_group = ORG.split("---")[0].replace("name: team-a", "name: Bad Name")
