@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from catalog.api import predicate_views, views, write_views
+from catalog.api import openapi, predicate_views, views, write_views
 from catalog.api.errors import error_response
 
 app_name = "catalog_api"
@@ -40,6 +40,7 @@ def by_method(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 ENTITY_NAME = "entities/by-name/<str:kind>/<str:namespace>/<str:name>"
 
 urlpatterns = [
+    path("openapi.json", openapi.openapi, name="openapi"),
     path("entities", views.entities, name="entities"),
     path(
         "entities/by-query",
