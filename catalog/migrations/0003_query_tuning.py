@@ -6,6 +6,7 @@ from django.db import DatabaseError, migrations, models, transaction
 # under-counts common pairs (kind = component) by 25x, which leads it to nested-loop
 # plans; statistics over the pair fix the estimates.
 STATISTICS = "catalog_entityfield_key_value"
+FACET_STATISTICS = "catalog_entityfield_key_original"
 
 
 # The served JSON is read by every list; the authored and processed copies only by
@@ -22,6 +23,12 @@ def tune_postgres(apps, schema_editor):
             f"CREATE STATISTICS IF NOT EXISTS {STATISTICS} (mcv, dependencies) "
             "ON key, value FROM catalog_entityfield"
         )
+        # Facets group by (key, original_value); without this the planner expects a
+        # group per row and sorts 240k rows on disk instead of hashing 69 groups.
+        schema_editor.execute(
+            f"CREATE STATISTICS IF NOT EXISTS {FACET_STATISTICS} (ndistinct) "
+            "ON key, original_value FROM catalog_entityfield"
+        )
         schema_editor.execute(STORAGE.format(served="MAIN", copies="EXTERNAL"))
         try:
             # lz4 decompresses several times faster than the default pglz.
@@ -36,6 +43,7 @@ def tune_postgres(apps, schema_editor):
 def untune_postgres(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"DROP STATISTICS IF EXISTS {STATISTICS}")
+        schema_editor.execute(f"DROP STATISTICS IF EXISTS {FACET_STATISTICS}")
         schema_editor.execute(STORAGE.format(served="EXTENDED", copies="EXTENDED"))
 
 
