@@ -8,4 +8,5 @@ app_name = "catalog"
 urlpatterns = [
     path("catalog/", views.index, name="index"),
     path("apis/", views.apis, name="apis"),
+    path("catalog/api-docs/", views.api_docs, name="api_docs"),
 ]

@@ -23,3 +23,10 @@ def apis(request: HttpRequest) -> HttpResponse:
     """Every API entity."""
     count = Entity.objects.filter(kind="api").count()
     return render(request, "catalog/apis.html", {"count": count})
+
+
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The catalog REST API, browsable and callable with the visitor's session (Swagger
+    UI over /api/catalog/openapi.json, vendored so it works without internet access)."""
+    return render(request, "catalog/api_docs.html")
