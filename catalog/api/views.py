@@ -15,13 +15,14 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
 from catalog.api.fields import parse_fields, project
 from catalog.api.filters import filter_condition, parse_filters
+from catalog.api.ordering import ordered, page_by_one_field, parse_orders
 from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
 from catalog.models import Entity, EntityField, Location
@@ -71,30 +72,13 @@ def _int(request: HttpRequest, name: str, minimum: int) -> int | None:
     return value
 
 
-def _ordered(queryset: QuerySet[Entity], orders: list[str], tie: str) -> QuerySet[Entity]:
-    """Sort by the ``order`` parameters, then by ``tie``."""
-    fields = []
-    for index, order in enumerate(orders):
-        direction, sep, field = order.partition(":")
-        if not sep or direction not in ("asc", "desc") or not field:
-            raise ApiError("InputError", f"Invalid order field {order!r}, expected asc:<field>")
-        name = f"order_{index}"
-        values = EntityField.objects.filter(entity=OuterRef("pk"), key=field.lower())
-        queryset = queryset.annotate(**{name: Subquery(values.values("value")[:1])})
-        expression = (
-            F(name).asc(nulls_last=True) if direction == "asc" else F(name).desc(nulls_last=True)
-        )
-        fields.append(expression)
-    return queryset.order_by(*fields, tie)
-
-
 @api_view("GET")
 def entities(request: HttpRequest) -> HttpResponse:
     """GET /entities: filter, fields, order, and offset/limit/after paging."""
     paths = parse_fields(request.GET.getlist("fields"))
     condition = filter_condition(parse_filters(request.GET.getlist("filter")))
     queryset = Entity.objects.served().filter(condition)
-    orders = request.GET.getlist("order")
+    orders = parse_orders(request.GET.getlist("order"))
     limit, offset = _int(request, "limit", 1), _int(request, "offset", 0)
     after = request.GET.get("after")
     if after:
@@ -102,12 +86,15 @@ def entities(request: HttpRequest) -> HttpResponse:
     if limit is None and offset is None:
         # Without paging Backstage streams entities in no particular order; insertion
         # order spares PostgreSQL a collated sort of every row (4 ms, not 15, for 2k).
-        rows = list(_ordered(queryset, orders, "pk").values_list("final_json", flat=True))
+        rows = list(ordered(queryset, orders, "pk").values_list("final_json", flat=True))
         return HttpResponse(_json_list(rows, paths), content_type=JSON)
-    queryset = _ordered(queryset, orders, "ref")
     offset = offset or 0
-    window = queryset.values_list("final_json", flat=True)[offset : offset + (limit or 10**9) + 1]
-    rows = list(window)
+    stop = offset + (limit or 10**9) + 1
+    if len(orders) == 1:
+        rows = page_by_one_field(queryset, orders[0], offset, stop)
+    else:
+        rows = list(ordered(queryset, orders, "ref").values_list("final_json", flat=True)
+                    [offset:stop])  # fmt: skip
     response = HttpResponse(_json_list(rows[:limit] if limit else rows, paths), content_type=JSON)
     if limit and len(rows) > limit:
         response["Link"] = f'</entities?{_next_page(request, limit, offset + limit)}>; rel="next"'

@@ -156,6 +156,20 @@ def test_static_tokens_from_app_config(client, files, settings) -> None:
     assert wrong.status_code == 401 and wrong.json()["error"]["message"] == "Invalid token"
 
 
+def test_paged_order_puts_entities_lacking_the_field_last(api) -> None:
+    pages = [
+        names(get(api, "/entities", order="asc:spec.type", limit=3, offset=offset))
+        for offset in (0, 3, 6)
+    ]
+    ordered = [name for page in pages for name in page]
+    assert ordered[:2] == ["orders-db", ordered[1]] and ordered[1].startswith("generated-")
+    assert ordered[2:] == ["checkout-api", "checkout", "team-a", "team-b", "shop", "alice"]
+    desc = names(get(api, "/entities", order="desc:spec.type", limit=20))
+    assert desc[:3] == ["team-a", "team-b", "checkout"] and desc[-2:] == ["shop", "alice"]
+    two = names(get(api, "/entities", order=["asc:kind", "desc:metadata.name"], limit=3))
+    assert two == ["checkout-api", "checkout", "team-b"]
+
+
 def test_disabling_the_default_auth_policy_lets_anonymous_callers_in(client, db, settings) -> None:
     settings.APP_CONFIG = {
         **settings.APP_CONFIG,
