@@ -67,6 +67,18 @@ def _caller(request: HttpRequest) -> str | None:
     return None
 
 
+def _refuse_nul(request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """NUL cannot be stored or compared in PostgreSQL text, and no ref, filter, field or
+    target legitimately holds one: such requests are answered before any query. A
+    name in the path with one names nothing (404); anywhere else it is bad input."""
+    if any("\x00" in str(value) for value in kwargs.values()):
+        raise ApiError("NotFoundError", "No entity or location has a NUL character in its name")
+    texts = [*request.GET.keys(), *(v for _, values in request.GET.lists() for v in values)]
+    body = request.body if request.method in ("POST", "PUT") else b""
+    if any("\x00" in text for text in texts) or b"\\u0000" in body or b"\x00" in body:
+        raise ApiError("InputError", "Text must not contain NUL characters")
+
+
 def _csrf_rejected(request: HttpRequest) -> bool:
     return CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None
 
@@ -88,6 +100,7 @@ def api_view(
             try:
                 if request.method not in methods:
                     raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
+                _refuse_nul(request, kwargs)
                 caller = _caller(request)
                 if caller is None:
                     raise ApiError("AuthenticationError", "Missing credentials")

@@ -35,20 +35,20 @@ def project(entity: dict[str, Any], paths: list[list[str]]) -> dict[str, Any]:
 
 
 def _copy_path(source: Any, target: dict[str, Any], parts: list[str]) -> None:
-    index = 0
+    """Copy the value at ``parts`` into ``target`` only if the whole path exists, so a
+    path through a string or an array leaves nothing behind (as in Backstage)."""
+    keys, index = [], 0
     while index < len(parts):
         if not isinstance(source, dict):
             return
-        key = parts[index]
-        end = index
+        key, end = parts[index], index
         while key not in source and end + 1 < len(parts):
             end += 1
             key = f"{key}.{parts[end]}"
         if key not in source:
             return
-        if end == len(parts) - 1:
-            target[key] = source[key]
-            return
-        source = source[key]
+        keys.append(key)
+        source, index = source[key], end + 1
+    for key in keys[:-1]:
         target = target.setdefault(key, {})
-        index = end + 1
+    target[keys[-1]] = source

@@ -41,9 +41,7 @@ def ordered(queryset: QuerySet[Entity], orders: list[Order], tie: str) -> QueryS
     return queryset.order_by(*fields, tie)
 
 
-def page_by_one_field(
-    queryset: QuerySet[Entity], order: Order, start: int, stop: int
-) -> list[str]:
+def page_by_one_field(queryset: QuerySet[Entity], order: Order, start: int, stop: int) -> list[str]:
     """Served JSON of rows ``start:stop`` of ``queryset`` ordered by one field (then by
     ref), entities lacking the field after all that have it."""
     field, descending = order

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
+from catalog.api.numbers import whole_number
 from catalog.api.predicates import entity_predicate, location_predicate
 from catalog.api.query import Query
 from catalog.api.views import facets_response, location_data, query_response
@@ -74,9 +75,7 @@ def query_locations(request: HttpRequest) -> JsonResponse:
         limit, after, predicate = _location_cursor(body["cursor"])
     else:
         after, predicate = None, body.get("query")
-        limit = body.get("limit", LOCATIONS_DEFAULT_LIMIT)
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ApiError("InputError", "Limit must be a positive integer >= 1")
+        limit = whole_number(body.get("limit", LOCATIONS_DEFAULT_LIMIT), "limit", 1)
     matching = Location.objects.all()
     if predicate is not None:
         matching = matching.filter(location_predicate(predicate))
@@ -101,10 +100,8 @@ def _location_cursor(cursor: Any) -> tuple[int, str | None, Any]:
         raise ApiError("InputError", "Cursor cannot be empty")
     try:
         data = json.loads(base64.b64decode(cursor, validate=True))
-        limit, after = data["limit"], data.get("afterId")
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise TypeError
+        limit, after = whole_number(data["limit"], "limit", 1), data.get("afterId")
         after = str(uuid.UUID(after)) if after is not None else None
-    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError, ApiError):
         raise ApiError("InputError", "Malformed cursor, could not be parsed") from None
     return limit, after, data.get("query")

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 
 from catalog.api.errors import ApiError
 from catalog.api.filters import filter_condition, parse_filters
+from catalog.api.numbers import LARGEST, whole_number, whole_number_text
 from catalog.api.predicates import entity_predicate
 from catalog.models import Entity, EntityField
 
@@ -58,7 +59,7 @@ class Query:
         query.term = request.GET.get("fullTextFilterTerm", "").strip().lower()
         fields = request.GET.get("fullTextFilterFields", "")
         query.term_fields = [f.strip().lower() for f in fields.split(",") if f.strip()]
-        query.offset = _non_negative(request.GET.get("offset", "0"), "offset")
+        query.offset = whole_number_text(request.GET.get("offset", "0"), "offset")
         query.count = request.GET.get("totalItems", "include") != "exclude"
         return query
 
@@ -72,14 +73,14 @@ class Query:
                 raise ApiError("InputError", "Cursor cannot be empty")
             query = _decode(body["cursor"])
             if body.get("limit") is not None:
-                query.limit = _body_int(body, "limit", MAX_LIMIT)
+                query.limit = whole_number(body["limit"], "limit", maximum=MAX_LIMIT)
             return query
         query = cls(predicate=body.get("query"))
         entity_predicate(query.predicate or {})  # reject an invalid predicate up front
         if body.get("limit") is not None:
-            query.limit = _body_int(body, "limit", MAX_LIMIT)
+            query.limit = whole_number(body["limit"], "limit", maximum=MAX_LIMIT)
         if body.get("offset") is not None:
-            query.offset = _body_int(body, "offset", None)
+            query.offset = whole_number(body["offset"], "offset")
         query.order_field, query.descending = _body_order(body.get("orderBy"))
         query.term, query.term_fields = _body_full_text(body.get("fullTextFilter"))
         total = body.get("totalItems", "include")
@@ -98,19 +99,7 @@ def _limit(request: HttpRequest) -> int:
     raw = request.GET.get("limit")
     if raw is None:
         return DEFAULT_LIMIT
-    limit = _non_negative(raw, "limit")
-    if limit > MAX_LIMIT:
-        raise ApiError("InputError", f"Invalid limit, must be at most {MAX_LIMIT}")
-    return limit
-
-
-def _body_int(body: dict[str, Any], name: str, maximum: int | None) -> int:
-    value = body[name]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ApiError("InputError", f"Invalid {name}, must be a non-negative integer")
-    if maximum is not None and value > maximum:
-        raise ApiError("InputError", f"Invalid {name}, must be at most {maximum}")
-    return value
+    return whole_number_text(raw, "limit", maximum=MAX_LIMIT)
 
 
 def _body_order(order_by: Any) -> tuple[str, bool]:
@@ -143,14 +132,19 @@ def _body_full_text(full_text: Any) -> tuple[str, list[str]]:
     return term.strip().lower(), [f.strip().lower() for f in fields if f.strip()]
 
 
-def _non_negative(raw: str, name: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError("InputError", f"Invalid {name}, {raw!r} is not an integer") from None
-    if value < 0:
-        raise ApiError("InputError", f"Invalid {name}, must not be negative")
-    return value
+def _valid(query: Query) -> bool:
+    """Whether a decoded cursor holds values this server could have written."""
+    return (
+        all(isinstance(v, int) and not isinstance(v, bool) for v in (query.limit, query.offset))
+        and 0 <= query.limit <= MAX_LIMIT
+        and 0 <= query.offset <= LARGEST
+        and isinstance(query.filters, list)
+        and all(isinstance(f, str) for f in query.filters)
+        and isinstance(query.term_fields, list)
+        and all(isinstance(f, str) for f in query.term_fields)
+        and all(isinstance(v, str) for v in (query.order_field, query.term))
+        and all(isinstance(v, bool) for v in (query.descending, query.count))
+    )
 
 
 def _decode(cursor: str) -> Query:
@@ -159,7 +153,7 @@ def _decode(cursor: str) -> Query:
         if not isinstance(data, dict) or "offset" not in data:
             raise TypeError
         query = Query(**data)
-        if not isinstance(query.offset, int) or not isinstance(query.limit, int):
+        if not _valid(query):
             raise TypeError
     except (binascii.Error, ValueError, TypeError):
         raise ApiError("InputError", "Malformed cursor, could not be parsed") from None

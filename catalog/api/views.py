@@ -22,6 +22,7 @@ from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
 from catalog.api.fields import parse_fields, project
 from catalog.api.filters import filter_condition, parse_filters
+from catalog.api.numbers import whole_number, whole_number_text
 from catalog.api.ordering import ordered, page_by_one_field, parse_orders
 from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
@@ -61,15 +62,7 @@ def _json_list(rows: list[str], paths: list[list[str]]) -> bytes:
 
 def _int(request: HttpRequest, name: str, minimum: int) -> int | None:
     raw = request.GET.get(name)
-    if raw is None:
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError("InputError", f"Invalid {name}, {raw!r} is not an integer") from None
-    if value < minimum:
-        raise ApiError("InputError", f"Invalid {name}, must be at least {minimum}")
-    return value
+    return None if raw is None else whole_number_text(raw, name, minimum)
 
 
 @api_view("GET")
@@ -112,8 +105,8 @@ def _next_page(request: HttpRequest, limit: int, offset: int) -> str:
 def _cursor(after: str) -> tuple[int, int]:
     try:
         data = json.loads(base64.b64decode(after, validate=True))
-        return int(data["limit"]), int(data["offset"])
-    except (binascii.Error, ValueError, KeyError, TypeError):
+        return whole_number(data["limit"], "limit", 1), whole_number(data["offset"], "offset")
+    except (binascii.Error, ValueError, KeyError, TypeError, ApiError):
         raise ApiError("InputError", "Malformed cursor, could not be parsed") from None
 
 
@@ -175,10 +168,12 @@ def entities_by_refs(request: HttpRequest) -> HttpResponse:
         if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
             raise TypeError
         fields = body.get("fields") or []
+        if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
+            raise TypeError
         predicate = body.get("query")
     except (ValueError, KeyError, TypeError):
         message = ("Malformed request body (did you remember to specify an application/json "
-                   "content type?), entityRefs must be an array of strings")  # fmt: skip
+                   "content type?), entityRefs and fields must be arrays of strings")  # fmt: skip
         raise ApiError("InputError", message) from None
     paths = parse_fields([*fields, *request.GET.getlist("fields")])
     wanted = [r.lower() for r in refs]

@@ -48,7 +48,11 @@ def _catalog_file(location_type: str, target: str, filename: str) -> str:
         return str(path / filename) if path.is_dir() else target
     if location_type != "url":
         return target
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+        parts.port  # noqa: B018 - a malformed port raises here
+    except ValueError:
+        raise NotAUrl("The given location.target is not a URL") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise NotAUrl("The given location.target is not a URL")
     if parts.path.lower().endswith(_CATALOG_SUFFIXES):
