@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from catalog.api import openapi, predicate_views, views, write_views
@@ -35,6 +35,15 @@ def by_method(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         return handler(request, *args, **kwargs)
 
     return dispatch
+
+
+@login_not_required
+@csrf_exempt
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other path under the API: Backstage's JSON 404, not the portal's page."""
+    response = error_response(request, "NotFoundError", f"No such endpoint: {request.path}")
+    response.status_code = 404
+    return response
 
 
 ENTITY_NAME = "entities/by-name/<str:kind>/<str:namespace>/<str:name>"
@@ -83,4 +92,5 @@ urlpatterns = [
         ),
         name="location_by_id",
     ),
+    re_path(r"^(?P<rest>.*)$", not_found, name="not_found"),
 ]

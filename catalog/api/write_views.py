@@ -88,7 +88,7 @@ def _dry_run(kind: str, target: str, presence: str) -> JsonResponse:
         "exists": Location.objects.filter(type=kind, target=target).exists(),
         "location": {"type": kind, "target": target, "id": f"{kind}:{target}", "entityRef": root},
         "entities": [e.entity for e in tree.entities],
-    })  # fmt: skip
+    }, status=201)  # fmt: skip
 
 
 @api_view("DELETE", writes=True)
@@ -204,6 +204,10 @@ def validate(request: HttpRequest) -> HttpResponse:
         or not isinstance(body.get("location"), str)
     ):
         raise ApiError("InputError", "Malformed request body, expected {entity, location}")
+    location_type, _, target = body["location"].partition(":")
+    if location_type not in services.LOCATION_TYPES or not target:
+        raise ApiError("InputError", f"Invalid location ref {body['location']!r}, expected "
+                                     "<type>:<target>, e.g. url:https://host/path")  # fmt: skip
     try:
         entity = validate_entity(body["entity"])
         derive_relations(entity)

@@ -76,6 +76,19 @@ def test_a_nul_in_a_path_names_nothing(api) -> None:
         assert response.status_code == 404 and response.json()["error"]["name"] == "NotFoundError"
 
 
+def test_unknown_api_paths_are_json_404s(api) -> None:
+    response = api.get("/api/catalog/entities/by-nothing")
+    assert response.status_code == 404 and response.json()["error"]["name"] == "NotFoundError"
+
+
+def test_validate_entity_needs_a_location_ref(api) -> None:
+    entity = {"apiVersion": "backstage.io/v1alpha1", "kind": "Group",
+              "metadata": {"name": "x"}, "spec": {"type": "team", "children": []}}  # fmt: skip
+    for location in ("nowhere", "ftp:x", "url:"):
+        body = {"entity": entity, "location": location}
+        assert post_json(api, "/validate-entity", body).status_code == 400, location
+
+
 def test_fields_through_a_string_or_an_array_leave_nothing(api) -> None:
     response = api.get(
         "/api/catalog/entities",

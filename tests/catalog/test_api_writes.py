@@ -21,7 +21,7 @@ def api(token_api):
 def test_register_a_location_dry_run_then_for_real_then_conflict(api, files) -> None:
     path = str(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
     dry = post(api, "/locations", {"type": "file", "target": path}, dryRun="true")
-    assert dry.status_code == 200
+    assert dry.status_code == 201
     body = dry.json()
     assert body["exists"] is False and body["location"]["id"] == f"file:{path}"
     assert len(body["entities"]) == 8 and not Entity.objects.exists()
