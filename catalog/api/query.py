@@ -91,7 +91,10 @@ class Query:
         return query
 
     def cursor(self, offset: int) -> str:
+        """The opaque cursor of the page at ``offset``. The predicate travels as
+        ``query``, the key Backstage's client looks for to keep POSTing later pages."""
         data = {**asdict(self), "offset": offset}
+        data["query"] = data.pop("predicate")
         return base64.b64encode(json.dumps(data).encode()).decode()
 
 
@@ -150,9 +153,10 @@ def _valid(query: Query) -> bool:
 def _decode(cursor: str) -> Query:
     try:
         data = json.loads(base64.b64decode(cursor, validate=True))
-        if not isinstance(data, dict) or "offset" not in data:
+        if not isinstance(data, dict) or "offset" not in data or "predicate" in data:
             raise TypeError
-        query = Query(**data)
+        predicate = data.pop("query", None)
+        query = Query(**data, predicate=predicate)
         if not _valid(query):
             raise TypeError
     except (binascii.Error, ValueError, TypeError):

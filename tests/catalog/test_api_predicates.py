@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from catalog.model.errors import ReadError
@@ -88,6 +91,8 @@ def test_by_query_body_orders_pages_and_counts(api) -> None:
     first = post_json(api, "/entities/by-query", body).json()
     assert first["items"] == [{"metadata": {"name": "team-b"}}, {"metadata": {"name": "team-a"}}]
     assert first["totalItems"] == 3
+    carried = json.loads(base64.b64decode(first["pageInfo"]["nextCursor"]))
+    assert carried["query"] == body["query"], "Backstage's client looks for query"
     second = post_json(
         api,
         "/entities/by-query",
