@@ -41,14 +41,16 @@ def ordered(queryset: QuerySet[Entity], orders: list[Order], tie: str) -> QueryS
     return queryset.order_by(*fields, tie)
 
 
-def page_by_one_field(queryset: QuerySet[Entity], order: Order, start: int, stop: int) -> list[str]:
-    """Served JSON of rows ``start:stop`` of ``queryset`` ordered by one field (then by
+def page_by_one_field(
+    queryset: QuerySet[Entity], order: Order, start: int, stop: int
+) -> list[tuple[int, str]]:
+    """(id, etag) of rows ``start:stop`` of ``queryset`` ordered by one field (then by
     ref), entities lacking the field after all that have it."""
     field, descending = order
     having = EntityField.objects.filter(key=field, value__isnull=False)
     rows = having.filter(entity__in=queryset.values("pk"))
     by_value = rows.order_by("-value" if descending else "value", "entity__ref")
-    page = list(by_value.values_list("entity__final_json", flat=True)[start:stop])
+    page = list(by_value.values_list("entity_id", "entity__etag")[start:stop])
     if len(page) == stop - start:
         return page
     # The page runs past the entities that have the field: continue with those that
@@ -56,4 +58,4 @@ def page_by_one_field(queryset: QuerySet[Entity], order: Order, start: int, stop
     skip = max(0, start - rows.count())
     lacking = queryset.exclude(pk__in=having.values("entity_id")).order_by("ref")
     wanted = stop - start - len(page)
-    return page + list(lacking.values_list("final_json", flat=True)[skip : skip + wanted])
+    return page + list(lacking.values_list("pk", "etag")[skip : skip + wanted])

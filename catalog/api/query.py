@@ -21,6 +21,7 @@ from catalog.api.errors import ApiError
 from catalog.api.filters import filter_condition, parse_filters
 from catalog.api.numbers import LARGEST, whole_number, whole_number_text
 from catalog.api.predicates import entity_predicate
+from catalog.api.served import served_json
 from catalog.models import Entity, EntityField
 
 __all__ = ["DEFAULT_LIMIT", "Query", "page"]
@@ -209,11 +210,10 @@ def page(query: Query) -> dict[str, Any]:
         ordered = EntityField.objects.filter(
             key=query.order_field, entity__in=queryset.values("pk")
         )
-        rows = list(
-            ordered.order_by(value, uid).values_list("entity__final_json", flat=True)[window]
-        )
+        rows = served_json(ordered.order_by(value, uid).values_list("entity_id", "entity__etag")
+                           [window])  # fmt: skip
     else:
-        rows = list(queryset.order_by("uid").values_list("final_json", flat=True)[window])
+        rows = served_json(queryset.order_by("uid").values_list("pk", "etag")[window])
     page_info: dict[str, str] = {}
     if len(rows) > query.limit:
         page_info["nextCursor"] = query.cursor(query.offset + query.limit)

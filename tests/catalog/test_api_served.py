@@ -1,0 +1,60 @@
+"""Served JSON through the per-process etag cache: never stale, bounded in bytes."""
+
+from __future__ import annotations
+
+import pytest
+
+from catalog.api.served import CACHE, EtagCache, served_json
+from catalog.models import Entity
+from tests.catalog.conftest import SERVICE, register
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    CACHE.clear()
+    yield
+    CACHE.clear()
+
+
+def names(api) -> list[str]:
+    response = api.get("/api/catalog/entities", {"filter": "kind=component"})
+    return [e["metadata"]["description"] for e in response.json()]
+
+
+def test_a_changed_entity_is_served_changed(token_api, files, django_assert_num_queries) -> None:
+    path = files.write("catalog-info.yaml", SERVICE)
+    location = register(path)
+    assert names(token_api) == ["Takes the money"]
+    def everything():
+        return Entity.objects.served().values_list("pk", "etag")
+
+    with django_assert_num_queries(2):  # ids and etags, then the JSON not yet cached
+        first = served_json(everything())
+    with django_assert_num_queries(1):  # ids and etags only: the JSON comes from the cache
+        assert served_json(everything()) == first
+    path.write_text(SERVICE.replace("Takes the money", "Takes all the money"))
+    from catalog import services
+
+    services.refresh(location)
+    assert names(token_api) == ["Takes all the money"]
+
+
+def test_the_cache_is_bounded_and_evicts_the_least_recently_used() -> None:
+    cache = EtagCache(limit=10)
+    cache.put("a", b"aaaa")
+    cache.put("b", b"bbbb")
+    assert cache.get("a") == b"aaaa"  # now the most recently used
+    cache.put("c", b"cccc")
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"aaaa", None, b"cccc")
+    assert cache.size == 8
+    cache.put("huge", b"x" * 11)
+    assert cache.get("huge") is None and cache.size == 8
+
+
+def test_an_entity_deleted_after_its_etag_was_read_is_left_out(token_api, files) -> None:
+    register(files.write("catalog-info.yaml", SERVICE))
+    pairs = list(Entity.objects.served().order_by("pk").values_list("pk", "etag"))
+    Entity.objects.filter(pk=pairs[0][0]).delete()
+    assert len(served_json(pairs)) == len(pairs) - 1
