@@ -291,6 +291,6 @@ def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
             "file", str(resolved), presence="required", rules=rules,
             read=lambda kind, target, policy=policy: read(kind, target, policy).data,
         )  # fmt: skip
-        count += len(tree.entities) - 1  # the generated root is not in the file
+        count += sum(1 for e in tree.entities if e.parent_ref)  # not the generated root
         problems += tree.problems
     return count, problems

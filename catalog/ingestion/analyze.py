@@ -92,8 +92,9 @@ def analyze(location_type: str, target: str, filename: str, *, policy: ReadingPo
     presence = "optional" if derived else "required"
     tree = read_tree(location_type, candidate, presence=presence, rules=rules,
                      read=lambda kind, path: read(kind, path, policy).data)  # fmt: skip
-    analysis = Analysis(location_type, candidate, entities=tree.entities[1:],
-                        problems=tree.problems)  # fmt: skip
+    # Leave out the generated Location of the registration itself (the only root).
+    found = [e for e in tree.entities if e.parent_ref]
+    analysis = Analysis(location_type, candidate, entities=found, problems=tree.problems)
     if derived and location_type == "url" and not tree.root_error and not tree.read_files:
         analysis.proposed.append(_proposal(target, policy))
     return analysis

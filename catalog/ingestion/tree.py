@@ -130,7 +130,9 @@ def generated_location(
         "apiVersion": "backstage.io/v1alpha1",
         "kind": "Location",
         "metadata": {"name": name, "namespace": "default"},
-        "spec": {"type": location_type, "target": target, "presence": presence},
+        # Like Backstage, ``presence`` is written only when it is not the default.
+        "spec": {"type": location_type, "target": target}
+        | ({"presence": presence} if presence == "optional" else {}),
     }
 
 
@@ -154,7 +156,7 @@ class _Walker:
             )
 
     def process(self, raw: Any, file_type: str, file_target: str, index: int | None,
-                parent_ref: str, *, check_rules: bool = True) -> Emitted | None:  # fmt: skip
+                parent_ref: str) -> Emitted | None:  # fmt: skip
         key = f"{file_type}:{file_target}"
         if not isinstance(raw, dict):
             self.fail(Problem(key, f"Expected object at root, got {_type_name(raw)}", index))
@@ -166,13 +168,6 @@ class _Walker:
             )
             entity = validate_entity(resolved)
             ref = entity_ref(entity)
-            allowed = self.rules.is_allowed(entity, self.origin_type, self.origin_target)
-            if check_rules and not allowed:
-                raise EntityValidationError(
-                    f"Entity {ref} at {key}, originated at {self.origin_key}, "
-                    "is not of an allowed kind for that location",
-                    field="kind",
-                )
             entity = annotate(_sorted_ref_arrays(entity), key, self.origin_key)
             relations = [tuple(r) for r in derive_relations(entity)]
         except (EntityValidationError, PlaceholderError) as exc:
@@ -193,10 +188,17 @@ class _Walker:
 
     def visit_targets(self, location: Emitted, file_type: str, file_target: str,
                       depth: int) -> None:  # fmt: skip
+        """Read every target of ``location``, then process what they hold.
+
+        As in Backstage, a Location whose targets hold an entity of a kind the rules do
+        not allow fails as a whole: it keeps its last good state (a new one is not
+        served) and none of its files is processed in this pass.
+        """
         spec = location.entity.get("spec", {})
         targets = [t for t in [spec.get("target"), *(spec.get("targets") or [])] if t]
         target_type = spec.get("type") or file_type
         optional = spec.get("presence") == "optional"
+        loaded = []
         for target in targets:
             try:
                 # The root's target is the registered location itself; other targets are
@@ -209,16 +211,31 @@ class _Walker:
                 self.fail(Problem(location.location_key, str(exc), entity=location.ref,
                                   field="spec.target"), exc)  # fmt: skip
                 continue
-            self.visit_file(*resolved, parent=location, optional=optional, depth=depth)
+            documents = self.load_file(*resolved, parent=location, optional=optional,
+                                       depth=depth)  # fmt: skip
+            if documents is not None:
+                loaded.append((*resolved, documents))
+        refused = self._refused_kind(loaded)
+        if refused:
+            self._reject(location, loaded, refused)
+            return
+        for target_type, target, documents in loaded:
+            self.result.read_files.add(f"{target_type}:{target}")
+            for index, raw in documents:
+                emitted = self.process(raw, target_type, target, index, location.ref)
+                if emitted is not None and emitted.entity["kind"] == "Location":
+                    self.visit_targets(emitted, target_type, target, depth + 1)
 
-    def visit_file(self, file_type: str, file_target: str, *, parent: Emitted, optional: bool,
-                   depth: int) -> None:  # fmt: skip
+    def load_file(self, file_type: str, file_target: str, *, parent: Emitted, optional: bool,
+                  depth: int) -> list[tuple[int, Any]] | None:  # fmt: skip
+        """The documents of one target file; None when it is skipped (unchanged bytes,
+        an optional file that does not exist) or failed (the failure is recorded)."""
         key = f"{file_type}:{file_target}"
         if key in self.visited_files:
             self.fail(Problem(parent.location_key, f"Location cycle: {key} is already being "
                               "read from this location", entity=parent.ref,
                               field="spec.target"), ReadError("cycle"))  # fmt: skip
-            return
+            return None
         if depth > MAX_DEPTH or len(self.visited_files) >= MAX_FILES:
             self.fail(
                 Problem(
@@ -229,26 +246,43 @@ class _Walker:
                 ),
                 ReadError("limit"),
             )
-            return
+            return None
         self.visited_files.add(key)
         try:
             data = self.read(file_type, file_target)
             if self._unchanged(key, data, parent, file_type, file_target, depth):
-                return
-            documents = parse_documents(data, source=key, limits=self.limits)
+                return None
+            return parse_documents(data, source=key, limits=self.limits)
         except ReadError as exc:
-            if exc.not_found and optional:
-                return
-            self._file_failed(key, parent, exc)
-            return
+            if not (exc.not_found and optional):
+                self._file_failed(key, parent, exc)
         except YamlError as exc:
             self._file_failed(key, parent, exc)
-            return
-        self.result.read_files.add(key)
-        for index, raw in documents:
-            emitted = self.process(raw, file_type, file_target, index, parent.ref)
-            if emitted is not None and emitted.entity["kind"] == "Location":
-                self.visit_targets(emitted, file_type, file_target, depth + 1)
+        return None
+
+    def _refused_kind(self, loaded: list[tuple[str, str, list[tuple[int, Any]]]]) -> str:
+        """Backstage's message for the first document the rules do not allow, or ""."""
+        for file_type, file_target, documents in loaded:
+            for _, raw in documents:
+                if isinstance(raw, dict) and not self.rules.is_allowed(
+                    raw, self.origin_type, self.origin_target
+                ):
+                    ref = _guess_ref(raw) or str(raw.get("kind"))
+                    return (f"Entity {ref} at {file_type}:{file_target}, originated at "
+                            f"{self.origin_key}, is not of an allowed kind for that "
+                            "location")  # fmt: skip
+        return ""
+
+    def _reject(self, location: Emitted, loaded: list[tuple[str, str, Any]],
+                message: str) -> None:  # fmt: skip
+        """Fail ``location`` and keep what its files provided before."""
+        for file_type, file_target, _ in loaded:
+            self.result.failed_files.add(f"{file_type}:{file_target}")
+        self.result.entities = [e for e in self.result.entities if e is not location]
+        if not location.parent_ref:
+            self.result.root_error = message
+        self.fail(Problem(location.location_key, message, entity=location.ref, field="kind"),
+                  EntityValidationError(message, field="kind"))  # fmt: skip
 
     def _unchanged(self, key: str, data: bytes, parent: Emitted, file_type: str,
                    file_target: str, depth: int) -> bool:  # fmt: skip
@@ -293,7 +327,7 @@ def read_tree(
     # The generated root is the registration itself, not a file's content: rules
     # govern what locations bring in, not the location.
     root = walker.process(generated_location(location_type, target, presence, root_name),
-                          location_type, target, None, "", check_rules=False)  # fmt: skip
+                          location_type, target, None, "")  # fmt: skip
     if root is None:
         return walker.result
     walker.visit_targets(root, location_type, target, depth=0)

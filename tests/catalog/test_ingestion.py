@@ -64,7 +64,7 @@ def test_the_registered_location_is_itself_a_location_entity(files) -> None:
     roots = Entity.objects.filter(kind="location", parent_ref="")
     assert roots.count() == 1
     root = served(roots.get().ref)
-    assert root["spec"] == {"type": "file", "target": location.target, "presence": "required"}
+    assert root["spec"] == {"type": "file", "target": location.target}  # default presence omitted
     assert Entity.objects.get(ref="component:default/checkout").parent_ref == roots.get().ref
 
 
@@ -251,10 +251,40 @@ def test_rules_reject_kinds_the_location_may_not_add(files, settings) -> None:
             "rules": [{"allow": ["Component", "API", "Location"]}],
         },
     }
-    location = register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
+    # As in Backstage, a file with a kind the rules refuse fails its Location as a
+    # whole: a first read adds nothing, a later one keeps what was there.
+    path = files.write("catalog-info.yaml", SERVICE.split("---")[0])
+    location = register(path)
     assert Entity.objects.filter(ref="component:default/checkout").exists()
-    assert not Entity.objects.filter(kind__in=["group", "user", "system"]).exists()
-    assert any("is not of an allowed kind" in p["message"] for p in location.problems)
+    path.write_text(SERVICE.split("---")[0] + "---\n" + ORG)
+    services.refresh(location)
+    location.refresh_from_db()
+    assert "is not of an allowed kind" in location.last_error
+    assert Entity.objects.filter(ref="component:default/checkout", orphan=False).exists()
+    assert not Entity.objects.filter(kind__in=["group", "user"]).exists()
+    fresh = register(files.write("other.yaml", ORG))
+    assert "is not of an allowed kind" in fresh.last_error
+    assert not Entity.objects.filter(location=fresh).exists()
+
+
+def test_a_nested_location_with_a_refused_kind_fails_alone(files, settings) -> None:
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {
+            **settings.APP_CONFIG["catalog"],
+            "rules": [{"allow": ["Component", "Location"]}],
+        },
+    }
+    files.write("good.yaml", SERVICE.split("---")[0])
+    files.write("org.yaml", ORG)
+    files.write("org-list.yaml", location_doc("org-list", "./org.yaml"))
+    location = register(
+        files.write("all.yaml", location_doc("all", "./good.yaml", "./org-list.yaml"))
+    )
+    refs = set(Entity.objects.values_list("ref", flat=True))
+    assert {"component:default/checkout", "location:default/all"} <= refs
+    assert "location:default/org-list" not in refs, "the failing Location is not served"
+    assert any("group:default/team-a" in p["message"] for p in location.problems)
 
 
 def test_text_placeholder_is_resolved_relative_to_the_file(files) -> None:
