@@ -27,6 +27,7 @@ def test_a_changed_entity_is_served_changed(token_api, files, django_assert_num_
     path = files.write("catalog-info.yaml", SERVICE)
     location = register(path)
     assert names(token_api) == ["Takes the money"]
+
     def everything():
         return Entity.objects.served().values_list("pk", "etag")
 
