@@ -11,11 +11,14 @@ same relations.
 
 Backstage is the shared harness's backend (../shared/bench: the Backstage npm packages
 installed by ``run_backstage.py`` into $BACKSTAGE_BENCH_RUN_DIR, its app-configs for a
-SQLite file and the unauthenticated API) plus an overlay listing the three demo files
-of Greenroom's app-config.yaml, by absolute path. Greenroom runs under gunicorn on
-SQLite with app-config.yaml itself plus the same unauthenticated-API switch. Both get
-the same ``catalog.rules`` (``--allow``; by default every kind Greenroom allows), and
-both read the same files at the same paths, so even location annotations compare.
+SQLite file and the unauthenticated API) plus an overlay listing the three demo
+locations of Greenroom's app-config.yaml. Greenroom runs under gunicorn on SQLite with
+app-config.yaml plus the same overlay and the unauthenticated-API switch. Both get the
+same ``catalog.rules`` (``--allow``; by default every kind Greenroom allows) and read
+the same demo files from the same URLs: a local static server serves
+``catalog/demo/`` and both servers may read from it (``--files`` reads them as file
+locations instead, where Backstage cannot resolve relative ``$text`` placeholders), so
+even location annotations compare.
 
 Compared strictly (a difference makes the exit status 1):
 
@@ -35,6 +38,9 @@ checked to fail in both.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import http.server
 import json
 import os
 import re
@@ -43,6 +49,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -115,6 +122,38 @@ def demo_locations() -> list[dict]:
     return locations
 
 
+@contextmanager
+def served_over_http(locations: list[dict]) -> Iterator[tuple[list[dict], dict]]:
+    """The demo files served by a local static HTTP server; yields the demo locations as
+    ``url`` locations and the app-config both servers need to read from it.
+
+    Backstage cannot resolve a relative ``$text`` placeholder inside a ``file``
+    location ("could not form a URL out of <path> and ./x"); Greenroom can. Over HTTP
+    both resolve it, so the comparison is of the catalogs, not of that limitation.
+    """
+    root = PROJECT / "catalog" / "demo"
+    handler = functools.partial(_QuietFiles, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host = f"127.0.0.1:{server.server_port}"
+    try:
+        urls = [
+            {"type": "url",
+             "target": f"http://{host}/{Path(loc['target']).relative_to(root).as_posix()}"}
+            for loc in locations
+        ]  # fmt: skip
+        reading = {"allow": [{"host": host}], "allowPrivateHosts": ["127.0.0.1", host]}
+        yield urls, reading
+    finally:
+        server.shutdown()
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
 def declared_refs(locations: list[dict]) -> set[str]:
     """Every entity the demo files declare, following Location ``spec.targets``, so an
     entity neither server serves is still asked for (the Location each server makes for
@@ -150,15 +189,15 @@ def write_json(path: Path, value: dict) -> Path:
 
 
 @contextmanager
-def backstage(tmp: Path, bench_dir: Path, catalog: dict) -> Iterator[str]:
+def backstage(tmp: Path, bench_dir: Path, catalog: dict, reading: dict) -> Iterator[str]:
     """The harness's Backstage backend with an overlay for the demo locations."""
     run_backstage = bench_module("run_backstage", bench_dir)
     run_backstage.install()
     overlay = write_json(
         tmp / "backstage-overlay.json",
-        {
-            "catalog": catalog,
-        },
+        {"catalog": catalog, "backend": {"reading": {"allow": reading["allow"]}}}
+        if reading
+        else {"catalog": catalog},
     )
     port = free_port()
     env = dict(
@@ -166,7 +205,7 @@ def backstage(tmp: Path, bench_dir: Path, catalog: dict) -> Iterator[str]:
         NODE_ENV="production",
         LOG_LEVEL="info",
         BACKSTAGE_PORT=str(port),
-        CATALOG_FILE=catalog["locations"][0]["target"],
+        CATALOG_FILE=str(DEMO_CONFIG),  # replaced by the overlay's locations
         CATALOG_PROCESSING_INTERVAL_S="3600",
     )
     (tmp / "backstage-sqlite").mkdir()
@@ -194,10 +233,11 @@ def backstage(tmp: Path, bench_dir: Path, catalog: dict) -> Iterator[str]:
 
 
 @contextmanager
-def greenroom(tmp: Path, rules: list[dict]) -> Iterator[tuple[str, list[str]]]:
-    """Greenroom on SQLite with its own app-config.yaml (the demo catalog), read once,
-    under gunicorn; yields its URL and ``catalog errors``."""
-    overlay = write_json(tmp / "greenroom-overlay.json", {**OPEN_API, "catalog": {"rules": rules}})
+def greenroom(tmp: Path, catalog: dict, reading: dict) -> Iterator[tuple[str, list[str]]]:
+    """Greenroom on SQLite with its own app-config.yaml plus the compared locations and
+    rules, read once, under gunicorn; yields its URL and ``catalog errors``."""
+    backend = {**OPEN_API["backend"], **({"reading": reading} if reading else {})}
+    overlay = write_json(tmp / "greenroom-overlay.json", {"backend": backend, "catalog": catalog})
     var = tmp / "greenroom-var"
     var.mkdir()
     env = greenroom_env(var, f"sqlite:///{var / 'greenroom.sqlite3'}", f"{DEMO_CONFIG}:{overlay}")
@@ -450,10 +490,13 @@ def compare(args: argparse.Namespace, tmp: Path, report: Report) -> None:
     bench = bench_module("bench", args.bench_dir)
     locations = demo_locations()
     rules = [{"allow": args.allow.split(",")}]
-    with (
-        backstage(tmp, args.bench_dir, {"rules": rules, "locations": locations}) as url_b,
-        greenroom(tmp, rules) as (url_g, greenroom_errors),
-    ):
+    with contextlib.ExitStack() as stack:
+        targets, reading = locations, {}
+        if not args.files:
+            targets, reading = stack.enter_context(served_over_http(locations))
+        catalog = {"rules": rules, "locations": targets}
+        url_b = stack.enter_context(backstage(tmp, args.bench_dir, catalog, reading))
+        url_g, greenroom_errors = stack.enter_context(greenroom(tmp, catalog, reading))
         b, g = Catalog(bench.Client(url_b)), Catalog(bench.Client(url_g))
         count = settle(b, args.settle, args.timeout)
         print(f"Backstage settled at {count} entities; Greenroom serves {len(g.entities())}")
@@ -483,6 +526,11 @@ def main() -> None:
         help="kinds catalog.rules allows, on both (default: all Greenroom allows)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the logs and databases")
+    parser.add_argument(
+        "--files",
+        action="store_true",
+        help="read the demo as file locations (Backstage then fails relative $text)",
+    )
     parser.add_argument("--verbose", action="store_true", help="also list what agrees")
     args = parser.parse_args()
     report = Report(args.verbose)
