@@ -190,3 +190,15 @@ class EntityField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+class ServedVersion(models.Model):
+    """One row whose token changes whenever what the catalog serves changes (an entity
+    stitched differently, added or deleted), so answers derived from many entities,
+    such as facet counts, can be cached until it does. A random token, not a counter:
+    a database that is emptied and refilled never reuses an old value."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return str(self.token)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.config import CatalogSettings, catalog_settings
+from catalog.ingestion import served_version
 from catalog.ingestion.analyze import Analysis, NotAUrl, analyze
 from catalog.ingestion.refresh import LocationBusy, refresh_location
 from catalog.ingestion.rules import BUILTIN_KINDS, CatalogRules, Rule
@@ -130,6 +131,7 @@ def unregister_location(location: Location) -> list[str]:
         for batch in chunks(ids):
             Entity.objects.filter(pk__in=batch).delete()
         location.delete()
+        served_version.changed()
     stitch_refs(peers - set(refs))
     return refs
 
@@ -232,6 +234,7 @@ def delete_entity(uid: str) -> bool:
     peers = set(Relation.objects.filter(originating_id=entity.pk)
                 .values_list("source_ref", flat=True).distinct())  # fmt: skip
     entity.delete()
+    served_version.changed()
     stitch_refs(peers - {entity.ref})
     return True
 

@@ -63,7 +63,7 @@ def query_facets(request: HttpRequest) -> JsonResponse:
     matching = None
     if predicate is not None:
         matching = Entity.objects.filter(entity_predicate(predicate))
-    return facets_response(facets, matching)
+    return facets_response(facets, matching, ["query", predicate])
 
 
 @api_view("POST")

@@ -19,34 +19,34 @@ from django.db.models import QuerySet
 from catalog.ingestion.writer import chunks
 from catalog.models import Entity
 
-__all__ = ["CACHE", "EtagCache", "served_by_id", "served_json"]
+__all__ = ["CACHE", "ByteCache", "served_by_id", "served_json"]
 
 #: Bytes of served JSON each web process keeps (the whole of a 10,000-entity catalog).
 CACHE_BYTES = 32 * 1024 * 1024
 
 
-class EtagCache:
-    """etag -> UTF-8 JSON, least recently used first out, at most ``limit`` bytes."""
+class ByteCache:
+    """key -> bytes, least recently used first out, at most ``limit`` bytes in all."""
 
     def __init__(self, limit: int) -> None:
         self.limit, self.size = limit, 0
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, etag: str) -> bytes | None:
+    def get(self, key: str) -> bytes | None:
         with self._lock:
-            data = self._items.get(etag)
+            data = self._items.get(key)
             if data is not None:
-                self._items.move_to_end(etag)
+                self._items.move_to_end(key)
             return data
 
-    def put(self, etag: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes) -> None:
         if len(data) > self.limit:
             return
         with self._lock:
-            if etag in self._items:
+            if key in self._items:
                 return
-            self._items[etag] = data
+            self._items[key] = data
             self.size += len(data)
             while self.size > self.limit:
                 _, evicted = self._items.popitem(last=False)
@@ -58,7 +58,7 @@ class EtagCache:
             self.size = 0
 
 
-CACHE = EtagCache(CACHE_BYTES)
+CACHE = ByteCache(CACHE_BYTES)
 
 
 def served_by_id(rows: QuerySet[Entity] | Iterable[tuple[int, str]]) -> dict[int, bytes]:

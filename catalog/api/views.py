@@ -26,7 +26,8 @@ from catalog.api.numbers import whole_number, whole_number_text
 from catalog.api.ordering import ordered, page_by_one_field, parse_orders
 from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
-from catalog.api.served import served_by_id, served_json
+from catalog.api.served import ByteCache, served_by_id, served_json
+from catalog.ingestion import served_version
 from catalog.models import Entity, EntityField, Location
 
 __all__ = [
@@ -190,11 +191,32 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
         raise ApiError("InputError", "Missing facet parameter")
     filters = parse_filters(request.GET.getlist("filter"))
     matching = Entity.objects.filter(filter_condition(filters)) if filters else None
-    return facets_response(facets, matching)
+    return facets_response(facets, matching, ["filter", request.GET.getlist("filter")])
 
 
-def facets_response(facets: list[str], matching: QuerySet[Entity] | None) -> JsonResponse:
-    """``{"facets": {facet: [{value, count}]}}`` over ``matching`` (None: all entities)."""
+#: Facet answers of this process, per served version of the catalog.
+FACETS = ByteCache(4 * 1024 * 1024)
+
+
+def facets_response(facets: list[str], matching: QuerySet[Entity] | None,
+                    filter_key: Any) -> HttpResponse:  # fmt: skip
+    """``{"facets": {facet: [{value, count}]}}`` over ``matching`` (None: all entities).
+
+    Counting walks every indexed value of the facets, and the catalog page asks for
+    the same facets on every visit: answers are kept until the served catalog changes
+    (``served_version``), ``filter_key`` telling the filters apart.
+    """
+    version = served_version.current()
+    key = f"{version}|{json.dumps([facets, filter_key], sort_keys=True)}"
+    body = FACETS.get(key) if version else None
+    if body is None:
+        body = json.dumps({"facets": _facet_counts(facets, matching)}).encode()
+        if version:
+            FACETS.put(key, body)
+    return HttpResponse(body, content_type=JSON)
+
+
+def _facet_counts(facets: list[str], matching: QuerySet[Entity] | None) -> dict[str, Any]:
     rows = EntityField.objects.filter(key__in=[f.lower() for f in facets], value__isnull=False)
     if matching is not None:
         rows = rows.filter(entity__in=matching.values("pk"))
@@ -204,7 +226,7 @@ def facets_response(facets: list[str], matching: QuerySet[Entity] | None) -> Jso
     counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         counts[row["key"]].append({"value": row["original_value"], "count": row["count"]})
-    return JsonResponse({"facets": {facet: counts.get(facet.lower(), []) for facet in facets}})
+    return {facet: counts.get(facet.lower(), []) for facet in facets}
 
 
 def location_data(location: Location) -> dict[str, str]:

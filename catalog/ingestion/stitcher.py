@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from catalog.ingestion import served_version
 from catalog.ingestion.bulk import insert_rows, update_rows
 from catalog.ingestion.search_fields import search_rows
 from catalog.ingestion.stitch import dumps, stitch
@@ -56,4 +57,5 @@ def _stitch_batch(refs: list[str]) -> int:
         update_rows(Entity, ("final_json", "etag"), [(e.final_json, e.etag, e.pk) for e in updated])
         EntityField.objects.filter(entity_id__in=[e.pk for e in updated]).delete()
         insert_rows(EntityField, ("entity", "key", "value", "original_value"), fields)
+        served_version.changed()  # last in the transaction: see served_version
     return len(updated)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.ingestion import served_version
 from catalog.ingestion.bulk import insert_rows, update_rows
 from catalog.ingestion.stitch import dumps
 from catalog.ingestion.tree import Emitted, Problem, TreeResult
@@ -221,5 +222,6 @@ def _delete(gone: set[str], existing: dict[str, Any], summary: ChangeSummary) ->
             peers = Relation.objects.filter(originating_id__in=batch)
             summary.restitch.update(peers.values_list("source_ref", flat=True).distinct())
             Entity.objects.filter(pk__in=batch).delete()
+            served_version.changed()
     summary.deleted = sorted(gone)
     summary.restitch -= gone

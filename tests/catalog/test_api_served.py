@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.api.served import CACHE, EtagCache, served_json
+from catalog.api.served import CACHE, ByteCache, served_json
 from catalog.models import Entity
 from tests.catalog.conftest import SERVICE, register
 
@@ -43,7 +43,7 @@ def test_a_changed_entity_is_served_changed(token_api, files, django_assert_num_
 
 
 def test_the_cache_is_bounded_and_evicts_the_least_recently_used() -> None:
-    cache = EtagCache(limit=10)
+    cache = ByteCache(limit=10)
     cache.put("a", b"aaaa")
     cache.put("b", b"bbbb")
     assert cache.get("a") == b"aaaa"  # now the most recently used
@@ -59,3 +59,30 @@ def test_an_entity_deleted_after_its_etag_was_read_is_left_out(token_api, files)
     pairs = list(Entity.objects.served().order_by("pk").values_list("pk", "etag"))
     Entity.objects.filter(pk=pairs[0][0]).delete()
     assert len(served_json(pairs)) == len(pairs) - 1
+
+
+def test_facet_answers_follow_every_change_to_the_catalog(token_api, files) -> None:
+    from catalog import services
+
+    def kinds() -> dict[str, int]:
+        body = token_api.get("/api/catalog/entity-facets", {"facet": "kind"}).json()
+        return {bucket["value"]: bucket["count"] for bucket in body["facets"]["kind"]}
+
+    path = files.write("catalog-info.yaml", SERVICE)
+    location = register(path)
+    assert kinds()["Resource"] == 1 and kinds() == kinds()
+    path.write_text(SERVICE.replace("kind: Resource", "kind: Component"))
+    services.refresh(location)
+    assert kinds()["Resource"] == 1, "the resource is now an orphan, still served"
+    tags = token_api.get("/api/catalog/entity-facets", {"facet": "metadata.tags"}).json()
+    assert {b["value"] for b in tags["facets"]["metadata.tags"]} == {"python", "payments"}
+    path.write_text(SERVICE.replace("[python, payments]", "[python, billing]"))
+    services.refresh(location)
+    tags = token_api.get("/api/catalog/entity-facets", {"facet": "metadata.tags"}).json()
+    assert {b["value"] for b in tags["facets"]["metadata.tags"]} == {"python", "billing"}
+    services.delete_entity(str(Entity.objects.get(ref="system:default/shop").uid))
+    assert "System" not in kinds()
+    other = register(files.write("other.yaml", SERVICE.split("---")[0].replace("checkout", "pay")))
+    assert kinds()["Component"] == 2
+    services.unregister_location(other)
+    assert kinds()["Component"] == 1
