@@ -98,7 +98,7 @@ class Entity(models.Model):
     uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     #: Canonical lower-cased ``kind:namespace/name``.
     ref = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=63, db_index=True)
+    kind = models.CharField(max_length=63)
     namespace = models.CharField(max_length=63)
     name = models.CharField(max_length=63)
     location = models.ForeignKey(
@@ -128,7 +128,12 @@ class Entity(models.Model):
 
     class Meta:
         verbose_name_plural = "entities"
-        indexes = [models.Index(fields=["location", "location_key"])]
+        indexes = [
+            models.Index(fields=["location", "location_key"]),
+            # Lists by kind read ids and etags (the JSON comes from the API's etag
+            # cache) from this index alone, in id order.
+            models.Index(fields=["kind", "id"], include=["etag"], name="catalog_entity_kind"),
+        ]
 
     def __str__(self) -> str:
         return self.ref

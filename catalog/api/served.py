@@ -40,6 +40,15 @@ class ByteCache:
                 self._items.move_to_end(key)
             return data
 
+    def get_many(self, keys: list[str]) -> list[bytes | None]:
+        """``get`` for many keys under one lock (thousands per list request)."""
+        with self._lock:
+            found = [self._items.get(key) for key in keys]
+            for key, data in zip(keys, found, strict=True):
+                if data is not None:
+                    self._items.move_to_end(key)
+            return found
+
     def put(self, key: str, data: bytes) -> None:
         if len(data) > self.limit:
             return
@@ -65,7 +74,7 @@ def served_by_id(rows: QuerySet[Entity] | Iterable[tuple[int, str]]) -> dict[int
     """Entity id -> served JSON for ``rows`` of (entity id, etag) pairs, in their order;
     an entity deleted since its etag was read is left out."""
     pairs = list(rows)
-    found = {pk: CACHE.get(etag) for pk, etag in pairs}
+    found = dict(zip((pk for pk, _ in pairs), CACHE.get_many([e for _, e in pairs]), strict=True))
     missing = [pk for pk, data in found.items() if data is None]
     for batch in chunks(missing):
         stored = Entity.objects.filter(pk__in=batch).values_list("pk", "etag", "final_json")
