@@ -10,16 +10,20 @@ bounded in bytes and evicts the least recently used documents.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from catalog.ingestion.writer import chunks
 from catalog.models import Entity
 
-__all__ = ["CACHE", "ByteCache", "served_by_id", "served_json"]
+__all__ = ["CACHE", "ByteCache", "served_by_id", "served_json", "warm", "warm_in_background"]
+
+log = logging.getLogger(__name__)
 
 #: Bytes of served JSON each web process keeps (the whole of a 10,000-entity catalog).
 CACHE_BYTES = 32 * 1024 * 1024
@@ -90,3 +94,32 @@ def served_by_id(rows: QuerySet[Entity] | Iterable[tuple[int, str]]) -> dict[int
 def served_json(rows: QuerySet[Entity] | Iterable[tuple[int, str]]) -> list[bytes]:
     """The served JSON of ``rows`` of (entity id, etag) pairs, in their order."""
     return list(served_by_id(rows).values())
+
+
+def warm() -> int:
+    """Fill the cache with served JSON in entity order until it is full; return how many
+    entities were loaded. A web worker that just started then answers its first large
+    list as fast as its hundredth."""
+    loaded = 0
+    rows = Entity.objects.served().order_by("pk").values_list("etag", "final_json")
+    for etag, text in rows.iterator(chunk_size=1000):
+        data = text.encode()
+        if CACHE.size + len(data) > CACHE.limit:
+            break
+        CACHE.put(etag, data)
+        loaded += 1
+    return loaded
+
+
+def warm_in_background() -> None:
+    """``warm`` in a daemon thread (web workers call this once, at start)."""
+
+    def run() -> None:
+        try:
+            log.info("served JSON cache warmed with %d entities", warm())
+        except Exception:  # a cold cache is only slower: never stop a worker for it
+            log.warning("could not warm the served JSON cache", exc_info=True)
+        finally:
+            connection.close()
+
+    threading.Thread(target=run, name="warm-served-json", daemon=True).start()

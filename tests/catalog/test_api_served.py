@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.api.served import CACHE, ByteCache, served_json
+from catalog.api.served import CACHE, ByteCache, served_json, warm
 from catalog.models import Entity
 from tests.catalog.conftest import SERVICE, register
 
@@ -86,3 +86,14 @@ def test_facet_answers_follow_every_change_to_the_catalog(token_api, files) -> N
     assert kinds()["Component"] == 2
     services.unregister_location(other)
     assert kinds()["Component"] == 1
+
+
+def test_warming_fills_the_cache_until_it_is_full(files, monkeypatch, django_assert_num_queries):
+    register(files.write("catalog-info.yaml", SERVICE))
+    served = Entity.objects.served()
+    assert warm() == served.count() and CACHE.size == sum(len(e.final_json) for e in served)
+    with django_assert_num_queries(1):  # everything comes from the cache now
+        served_json(Entity.objects.served().values_list("pk", "etag"))
+    CACHE.clear()
+    monkeypatch.setattr(CACHE, "limit", len(served.order_by("pk").first().final_json) + 1)
+    assert warm() == 1
