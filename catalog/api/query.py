@@ -27,6 +27,8 @@ from catalog.models import Entity, EntityField
 __all__ = ["DEFAULT_LIMIT", "Query", "page"]
 
 DEFAULT_LIMIT = 200
+#: Full-text hits handed to the page and count queries as a list, up to this many.
+INLINE_HITS = 5_000
 MAX_LIMIT = 10_000
 
 
@@ -165,8 +167,9 @@ def _decode(cursor: str) -> Query:
     return query
 
 
-def _condition(query: Query, *, kind_on_row: bool = True) -> Q:
-    """What the query selects, as conditions on the field index (see filter_condition)."""
+def _condition(query: Query, term_hits: Q, *, kind_on_row: bool = True) -> Q:
+    """What the query selects, as conditions on the field index (see filter_condition);
+    ``term_hits`` is the full-text part (``_term_hits``)."""
     condition = filter_condition(parse_filters(query.filters), kind_on_row=kind_on_row)
     if query.predicate is not None:
         condition &= entity_predicate(query.predicate)
@@ -174,22 +177,35 @@ def _condition(query: Query, *, kind_on_row: bool = True) -> Q:
         # Entities without the order field are left out, as in Backstage.
         with_field = EntityField.objects.filter(key=query.order_field, value__isnull=False)
         condition &= Q(pk__in=with_field.values("entity_id"))
-    if query.term:
-        fields = query.term_fields or [query.order_field or "metadata.uid"]
-        # A semi-join: one scan of the matching keys' values, not one per entity.
-        hits = EntityField.objects.filter(key__in=fields, value__contains=query.term)
-        condition &= Q(pk__in=hits.values("entity_id"))
-    return condition
+    return condition & term_hits
 
 
-def _total(query: Query) -> int:
+def _term_hits(query: Query) -> Q:
+    """The entities whose searched fields contain the full-text term.
+
+    The ``LIKE '%term%'`` scan runs once per request and its hits are handed to the
+    page and the count as a list: as a subquery, PostgreSQL walks entities in uid
+    order probing each for a match, which costs more the rarer the term. Terms that
+    match very many entities stay a subquery rather than a huge list.
+    """
+    if not query.term:
+        return Q()
+    fields = query.term_fields or [query.order_field or "metadata.uid"]
+    rows = EntityField.objects.filter(key__in=fields, value__contains=query.term)
+    hits = list(rows.values_list("entity_id", flat=True).distinct()[: INLINE_HITS + 1])
+    if len(hits) > INLINE_HITS:
+        return Q(pk__in=rows.values("entity_id"))
+    return Q(pk__in=hits)
+
+
+def _total(query: Query, term_hits: Q) -> int:
     """The number of served entities matching the query, from the field index.
 
     Only stitched (served) entities have field rows, so a condition made of semi-joins
     alone implies "served" and no entity row is read. Predicates can negate a
     semi-join; then "served" is tested on the row.
     """
-    condition = _condition(query, kind_on_row=False)
+    condition = _condition(query, term_hits, kind_on_row=False)
     if not condition:
         # Every served entity has exactly one ``kind`` row.
         return EntityField.objects.filter(key="kind").count()
@@ -200,7 +216,8 @@ def _total(query: Query) -> int:
 
 def page(query: Query) -> dict[str, Any]:
     """Items of one page, the total (unless excluded) and the page cursors."""
-    queryset = Entity.objects.served().filter(_condition(query))
+    term_hits = _term_hits(query)
+    queryset = Entity.objects.served().filter(_condition(query, term_hits))
     window = slice(query.offset, query.offset + query.limit + 1)
     if query.order_field:
         # Walk the (key, value, entity) index in value order instead of sorting
@@ -221,6 +238,6 @@ def page(query: Query) -> dict[str, Any]:
         page_info["prevCursor"] = query.cursor(max(query.offset - query.limit, 0))
     return {
         "rows": rows[: query.limit],
-        "totalItems": _total(query) if query.count else 0,
+        "totalItems": _total(query, term_hits) if query.count else 0,
         "pageInfo": page_info,
     }

@@ -219,6 +219,14 @@ def test_by_query_pages_with_cursors_to_the_end(api) -> None:
     assert back["items"] == first["items"]
 
 
+def test_full_text_with_many_hits_gives_the_same_answer(api, monkeypatch) -> None:
+    params = {"fullTextFilterTerm": "e", "fullTextFilterFields": "metadata.name", "limit": 2}
+    inline = get(api, "/entities/by-query", **params).json()
+    monkeypatch.setattr("catalog.api.query.INLINE_HITS", 1)
+    assert get(api, "/entities/by-query", **params).json() == inline
+    assert inline["totalItems"] >= 3
+
+
 def test_by_query_full_text_order_and_exclude_total(api) -> None:
     found = get(
         api,
