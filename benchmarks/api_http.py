@@ -53,14 +53,16 @@ from harness import (
     PROJECT,
     WorkerPeaks,
     bench_module,
-    free_port,
     greenroom_env,
     manage,
-    postgres_cluster,
+    postgres_version,
     start_gunicorn,
     status_kib,
     stop,
+    stop_command,
 )
+
+from tests.support.servers import free_port, postgres_server
 
 WORKER_BUDGET_MIB = 150
 ENDPOINTS = ("by_name", "query_component_service", "fulltext", "facets", "list_all_apis")
@@ -142,14 +144,14 @@ def run_bench(
     subprocess.run(command, check=True)
 
 
-def versions(cluster) -> dict[str, str]:
+def versions() -> dict[str, str]:
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=PROJECT, capture_output=True, text=True
     ).stdout.strip()
     found = {"greenroom": commit, "python": platform.python_version()}
     for package in ("django", "gunicorn", "psycopg"):
         found[package] = metadata.version(package)
-    found["postgres"] = cluster.version()
+    found["postgres"] = postgres_version()
     return found
 
 
@@ -200,7 +202,7 @@ def left_running(web, cluster, port: int, tmp: Path) -> str:
             "Left running (--keep):",
             f"  API         http://127.0.0.1:{port}/api/catalog/entities/by-query?limit=1",
             f"  gunicorn    master pid {web.pid}; stop: kill {web.pid}",
-            f"  PostgreSQL  postmaster pid {cluster.pid}; stop: {cluster.stop_command()}",
+            f"  PostgreSQL  postmaster pid {cluster.pid}; stop: {stop_command(cluster)}",
             f"  files       {tmp} (server logs, app-config, var dir); remove after stopping both",
         ]
     )
@@ -240,7 +242,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="greenroom-api-http-"))
     keep = False
     try:
-        with postgres_cluster(keep=args.keep) as cluster:
+        with postgres_server(durable=True, keep=args.keep) as cluster:
             catalog = generate(args.n, tmp)
             config = tmp / "app-config.json"
             config.write_text(app_config(catalog))
@@ -280,7 +282,7 @@ def main() -> None:
                 "worker_peak_rss_mib": [round(kib / 1024, 1) for kib in peaks.values()],
                 "worker_rss_at_end_mib": [round(kib / 1024, 1) for kib in rss_now],
                 "worker_budget_mib": WORKER_BUDGET_MIB,
-                "versions": versions(cluster),
+                "versions": versions(),
             }
             args.out.write_text(json.dumps(result, indent=1) + "\n")
             print()

@@ -64,7 +64,6 @@ from harness import (
     BENCH_DIR,
     PROJECT,
     bench_module,
-    free_port,
     greenroom_env,
     manage,
     port_open,
@@ -74,6 +73,7 @@ from harness import (
 )
 
 from catalog.ingestion.rules import BUILTIN_KINDS
+from tests.support.servers import free_port
 
 DEMO_CONFIG = PROJECT / "app-config.yaml"
 API = "/api/catalog"

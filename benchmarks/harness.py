@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -31,7 +26,6 @@ from tests.support.binaries import require_binary  # noqa: E402
 from tests.support.servers import (  # noqa: E402
     Postgres,
     _as_postgres_user,
-    free_port,
     port_open,
     wait_for,
 )
@@ -51,62 +45,16 @@ def bench_module(name: str, bench_dir: Path = BENCH_DIR):
     return __import__(name)
 
 
-@dataclass
-class Cluster:
-    """A running throwaway cluster: its data directory and port."""
-
-    data: Path
-    port: int
-
-    @property
-    def pid(self) -> int:
-        """The postmaster's pid, first line of ``postmaster.pid``."""
-        return int((self.data / "postmaster.pid").read_text().split()[0])
-
-    def create_database(self, name: str) -> str:
-        return Postgres(port=self.port).create_database(name)
-
-    def version(self) -> str:
-        postgres = Path(require_binary("initdb")).with_name("postgres")
-        done = subprocess.run([postgres, "--version"], capture_output=True, text=True)
-        return done.stdout.strip()
-
-    def stop_command(self) -> str:
-        pg_ctl = Path(require_binary("initdb")).with_name("pg_ctl")
-        return " ".join(_as_postgres_user([str(pg_ctl), "-D", str(self.data), "stop"]))
+def postgres_version() -> str:
+    """The version of the PostgreSQL server binaries the benchmark clusters run."""
+    postgres = Path(require_binary("initdb")).with_name("postgres")
+    return subprocess.run([postgres, "--version"], capture_output=True, text=True).stdout.strip()
 
 
-@contextmanager
-def postgres_cluster(*, keep: bool = False) -> Iterator[Cluster]:
-    """A cluster with PostgreSQL's default settings on 127.0.0.1, as the ``postgres``
-    user when run as root (PostgreSQL refuses root). ``keep`` leaves it running after a
-    block that ended without an exception."""
-    initdb = require_binary("initdb")
-    pg_ctl = str(Path(initdb).with_name("pg_ctl"))
-    root = Path(tempfile.mkdtemp(prefix="greenroom-bench-pg-"))
-    if os.geteuid() == 0:
-        root.chmod(0o755)
-        shutil.chown(root, "postgres", "postgres")
-    cluster = Cluster(data=root / "data", port=free_port())
-
-    def run(*command: str) -> None:
-        subprocess.run(_as_postgres_user(list(command)), check=True, capture_output=True)
-
-    run(initdb, "-D", str(cluster.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
-    options = f"-p {cluster.port} -k {root} -c listen_addresses=127.0.0.1"
-    run(pg_ctl, "-D", str(cluster.data), "-w", "-l", str(root / "log"), "-o", options, "start")
-    ok = False
-    try:
-        yield cluster
-        ok = True
-    finally:
-        if not (keep and ok):
-            subprocess.run(
-                _as_postgres_user([pg_ctl, "-D", str(cluster.data), "-m", "fast", "stop"]),
-                capture_output=True,
-                check=False,
-            )
-            shutil.rmtree(root, ignore_errors=True)
+def stop_command(postgres: Postgres) -> str:
+    """How to stop a cluster left running with ``--keep``."""
+    pg_ctl = Path(require_binary("initdb")).with_name("pg_ctl")
+    return " ".join(_as_postgres_user([str(pg_ctl), "-D", str(postgres.data), "stop"]))
 
 
 def greenroom_env(var: Path, database_url: str, config: str) -> dict[str, str]:

@@ -54,6 +54,13 @@ def port_open(port: int) -> bool:
 @dataclass
 class Postgres:
     port: int
+    data: Path | None = None
+
+    @property
+    def pid(self) -> int:
+        """The postmaster's process id (benchmarks measure its memory and CPU)."""
+        assert self.data is not None
+        return int((self.data / "postmaster.pid").read_text().split()[0])
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
@@ -72,9 +79,18 @@ def _as_postgres_user(command: list[str]) -> list[str]:
     return command
 
 
+#: Durability the tests do not need, traded for speed.
+FAST = " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
 @contextmanager
-def postgres_server() -> Iterator[Postgres]:
-    """A throwaway PostgreSQL cluster with trust authentication on 127.0.0.1."""
+def postgres_server(*, durable: bool = False, keep: bool = False) -> Iterator[Postgres]:
+    """A throwaway PostgreSQL cluster with trust authentication on 127.0.0.1.
+
+    Tests skip fsync and full-page writes; ``durable`` keeps PostgreSQL's defaults, as
+    a benchmark beside another server's default cluster needs. ``keep`` leaves the
+    cluster running after a block that ended without an exception.
+    """
     initdb = require_binary("initdb")
     pg_ctl = str(Path(initdb).with_name("pg_ctl"))
     root = Path(tempfile.mkdtemp(prefix="greenroom-pg-"))
@@ -86,32 +102,24 @@ def postgres_server() -> Iterator[Postgres]:
     run = lambda *cmd: subprocess.run(  # noqa: E731
         _as_postgres_user(list(cmd)), check=True, capture_output=True, text=True
     )
+    ended_well = False
     try:
         run(initdb, "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-        run(
-            pg_ctl,
-            "-D",
-            str(data),
-            "-w",
-            "-t",
-            str(START_TIMEOUT),
-            "-l",
-            str(root / "log"),
-            "-o",
-            f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off",
-            "start",
-        )
-        yield Postgres(port=port)
+        options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1" + ("" if durable else FAST)
+        run(pg_ctl, "-D", str(data), "-w", "-t", str(START_TIMEOUT), "-l", str(root / "log"),
+            "-o", options, "start")  # fmt: skip
+        yield Postgres(port=port, data=data)
+        ended_well = True
     except subprocess.CalledProcessError as exc:
         raise RuntimeError(f"PostgreSQL failed to start: {exc.stderr or exc.stdout}") from exc
     finally:
-        subprocess.run(
-            _as_postgres_user([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+        if not (keep and ended_well):
+            subprocess.run(
+                _as_postgres_user([pg_ctl, "-D", str(data), "-m", "fast", "stop"]),
+                capture_output=True,
+                check=False,
+            )
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @contextmanager
