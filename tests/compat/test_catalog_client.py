@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.binaries import INSTALL_HINTS, require_binary
+from tests.support.binaries import NODE_HINT, require_binary
 from tests.support.portal_process import manage, portal_env, start, stop, web_server
 
 COMPAT_DIR = Path(__file__).resolve().parent
@@ -45,11 +45,6 @@ SUITE_TIMEOUT = 240
 #: npm failures that mean "no registry here", not "the lockfile is broken".
 OFFLINE = re.compile(r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH")
 
-_NODE_HINT = (
-    "install Node.js 20 or newer with npm (apt-get install nodejs npm, or brew install node)"
-)
-INSTALL_HINTS.setdefault("node", _NODE_HINT)
-INSTALL_HINTS.setdefault("npm", _NODE_HINT)
 
 pytestmark = pytest.mark.services
 
@@ -68,7 +63,7 @@ def node_tools() -> tuple[str, str]:
     version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
     match = re.match(r"v(\d+)\.", version)
     if not match or int(match.group(1)) < MIN_NODE_MAJOR:
-        skip_or_fail(f"node {version or '?'} is too old; {_NODE_HINT}")
+        skip_or_fail(f"node {version or '?'} is too old; {NODE_HINT}")
     return node, npm
 
 

@@ -14,9 +14,13 @@ import pytest
 
 POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
+NODE_HINT = "install Node.js 20+ with npm: apt-get install nodejs npm (or brew install node)"
 INSTALL_HINTS = {
     "initdb": "install PostgreSQL: apt-get install postgresql (or brew install postgresql)",
     "redis-server": "install Redis: apt-get install redis-server (or brew install redis)",
+    "node": NODE_HINT,
+    "npm": NODE_HINT,
+    "chromium": "install Chromium: apt-get install chromium",
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.binaries import INSTALL_HINTS, require_binary
+from tests.support.binaries import require_binary
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_DIR / "var" / "screenshots"
@@ -29,8 +29,6 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-INSTALL_HINTS.setdefault("chromium", "install Chromium: apt-get install chromium")
 
 
 def chromium_path() -> str:
