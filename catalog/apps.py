@@ -8,9 +8,17 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from catalog import home
         from catalog.jobs import RefreshLocationJob
+        from catalog.search import search_entities
         from portal.jobs import register_runner
-        from portal.plugins import NavItem, register_nav_item
+        from portal.plugins import (
+            HomeCard,
+            NavItem,
+            register_home_card,
+            register_nav_item,
+            register_search_source,
+        )
 
         register_runner(RefreshLocationJob)
 
@@ -18,3 +26,15 @@ class CatalogConfig(AppConfig):
             NavItem("catalog", "Catalog", "catalog:index", icon="catalog", weight=100)
         )
         register_nav_item(NavItem("apis", "APIs", "catalog:apis", icon="api", weight=200))
+        register_search_source("catalog", search_entities)
+        for card in (
+            HomeCard("catalog-health", "Catalog at a glance", "catalog/home/health.html",
+                     weight=100, get_context=home.health_context),
+            HomeCard("catalog-starred", "Starred", "catalog/home/starred.html",
+                     weight=200, get_context=home.starred_context),
+            HomeCard("catalog-recent", "Recently visited", "catalog/home/recent.html",
+                     weight=300, get_context=home.recent_context),
+            HomeCard("catalog-team", "My team's entities", "catalog/home/team.html",
+                     weight=400, get_context=home.team_context),
+        ):  # fmt: skip
+            register_home_card(card)

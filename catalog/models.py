@@ -13,11 +13,12 @@ import json
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 
 from catalog.model.refs import generated_location_name
 
-__all__ = ["Entity", "EntityField", "Location", "LocationSource", "Relation"]
+__all__ = ["Entity", "EntityField", "Location", "LocationSource", "Relation", "Star", "Visit"]
 
 
 class LocationSource(models.TextChoices):
@@ -207,3 +208,44 @@ class ServedVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class Star(models.Model):
+    """An entity a user starred. Kept by ref, not by row, so a star survives the entity
+    being removed and registered again (a star whose entity is gone shows as such)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="catalog_stars")  # fmt: skip
+    entity_ref = models.CharField(max_length=200)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entity_ref"], name="catalog_star_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} \N{BLACK STAR} {self.entity_ref}"
+
+
+class Visit(models.Model):
+    """The last time a user opened an entity's page (one row per user and entity), for
+    "recently visited" on the home page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="catalog_visits")  # fmt: skip
+    entity_ref = models.CharField(max_length=200)
+    visited_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "entity_ref"], name="catalog_visit_unique")
+        ]
+        indexes = [models.Index(fields=["user", "-visited_at"], name="catalog_visit_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} visited {self.entity_ref}"
+
+
+# The admin's curation proxies (no tables): imported here so Django registers them.
+from catalog.admin_models import EntityWithErrors, LocationWithErrors, OrphanEntity  # noqa: E402, F401

@@ -32,17 +32,22 @@ __all__ = [
     "LocationError",
     "analyze_location",
     "ancestry",
+    "delete_entities",
     "delete_entity",
     "export_entities",
+    "find_location",
     "get_entity",
     "missing_refs",
     "preview_location",
+    "problem_line",
     "processing_errors",
+    "provided_by",
     "refresh",
     "refresh_due_locations",
     "refresh_entity",
     "register_location",
     "request_refresh",
+    "schedule_location_refresh",
     "sync_config_locations",
     "unregister_location",
     "update_location",
@@ -297,3 +302,66 @@ def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
         count += sum(1 for e in tree.entities if e.parent_ref)  # not the generated root
         problems += tree.problems
     return count, problems
+
+
+def find_location(location_type: str, target: str) -> Location | None:
+    """The registered location ``type:target`` (file paths compared resolved, as
+    register_location stores them), or None: lets a page say "already registered"
+    before anyone presses Import."""
+    if location_type == "file":
+        try:
+            target = str(Path(target).expanduser().resolve())
+        except (OSError, ValueError):  # a NUL byte, a path too long: nothing has it
+            return None
+    return Location.objects.filter(type=location_type, target=target).first()
+
+
+def provided_by(refs: list[str] | set[str]) -> dict[str, str]:
+    """For the refs among ``refs`` that are already in the catalog, the file that
+    provides each (``type:target``). The first location to provide a ref keeps it, so
+    a preview shows which of its entities would be refused as conflicts."""
+    found: dict[str, str] = {}
+    for batch in chunks(sorted({ref.lower() for ref in refs})):
+        found.update(Entity.objects.filter(ref__in=batch).values_list("ref", "location_key"))
+    return found
+
+
+def schedule_location_refresh(location: Location, user: Any = None) -> Any:
+    """Queue a refresh of ``location`` as a job (the locations page and the admin): the
+    request returns at once and the job's log records what the refresh did. Returns
+    the ``portal.models.Job``."""
+    from portal.jobs import enqueue
+
+    return enqueue("catalog.refresh_location", params={"location_id": str(location.pk)},
+                   user=user)  # fmt: skip
+
+
+def delete_entities(uids: list[str]) -> list[str]:
+    """Delete many entities by uid and restitch the entities that pointed at them once,
+    not once per entity (the admin's bulk actions); return the removed refs. As with
+    delete_entity, a location that still lists one brings it back on its next refresh."""
+    rows: list[tuple[int, str]] = []
+    for batch in chunks(uids):
+        rows += Entity.objects.filter(uid__in=batch).values_list("id", "ref")
+    ids, refs = [pk for pk, _ in rows], {ref for _, ref in rows}
+    peers: set[str] = set()
+    for batch in chunks(ids):
+        peers.update(Relation.objects.filter(originating_id__in=batch)
+                     .values_list("source_ref", flat=True).distinct())  # fmt: skip
+    if ids:
+        with transaction.atomic():
+            for batch in chunks(ids):
+                Entity.objects.filter(pk__in=batch).delete()
+            served_version.changed()
+        stitch_refs(peers - refs)
+    return sorted(refs)
+
+
+def problem_line(problem: Any) -> str:
+    """A problem stored on a location as ``file:document:field: message`` (what
+    ``catalog errors`` prints); a row not in the stored shape is shown as it is
+    rather than breaking the page that lists it."""
+    try:
+        return Problem(**problem).line()
+    except TypeError:
+        return str(problem)

@@ -13,6 +13,8 @@ from their ``AppConfig.ready()``:
   request)`` for the data its template needs. Core pages render contributions through
   the ``{% render_entity_content %}`` tag, which isolates a failing plugin: the page
   still loads and shows a small "this plugin failed" card.
+- :func:`register_home_card` adds a card to the home page (:class:`HomeCard`): a
+  template and ``get_context(request)`` for its data, isolated like entity content.
 - :func:`register_search_source` adds a function the search page calls with the
   query; it returns :class:`SearchResult` objects.
 
@@ -32,13 +34,16 @@ from typing import Any
 
 __all__ = [
     "EntityContent",
+    "HomeCard",
     "NavItem",
     "SearchResult",
     "entity_cards",
     "entity_tabs",
+    "home_cards",
     "nav_items",
     "register_entity_card",
     "register_entity_tab",
+    "register_home_card",
     "register_nav_item",
     "register_search_source",
     "search",
@@ -80,6 +85,17 @@ class EntityContent:
 
 
 @dataclass(frozen=True)
+class HomeCard:
+    """A card on the home page."""
+
+    key: str
+    title: str
+    template_name: str
+    weight: int = 500
+    get_context: Callable[[Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
 class SearchResult:
     """One hit on the search page."""
 
@@ -96,6 +112,7 @@ class _Registry:
     entity_tabs: dict[str, EntityContent] = field(default_factory=dict)
     entity_cards: dict[str, EntityContent] = field(default_factory=dict)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
+    home_cards: dict[str, HomeCard] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -131,6 +148,13 @@ def register_entity_card(card: EntityContent) -> None:
     _add(_registry.entity_cards, card.key, card, "entity card")
 
 
+def register_home_card(card: HomeCard) -> None:
+    """Add ``card`` to the home page."""
+    if not isinstance(card, HomeCard):
+        raise TypeError(f"register_home_card() takes a HomeCard, not {type(card).__name__}")
+    _add(_registry.home_cards, card.key, card, "home card")
+
+
 def register_search_source(key: str, source: SearchSource) -> None:
     """Add ``source(query, user) -> list[SearchResult]`` to the search page."""
     if not callable(source):
@@ -153,6 +177,11 @@ def entity_tabs(entity: Entity) -> list[EntityContent]:
 def entity_cards(entity: Entity) -> list[EntityContent]:
     """The registered cards that apply to ``entity``, ordered by weight."""
     return _applicable(_registry.entity_cards.values(), entity)
+
+
+def home_cards() -> list[HomeCard]:
+    """The home page's cards, ordered by weight."""
+    return sorted(_registry.home_cards.values(), key=lambda c: (c.weight, c.title))
 
 
 def _applicable(contents: Any, entity: Entity) -> list[EntityContent]:

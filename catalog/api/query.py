@@ -24,7 +24,7 @@ from catalog.api.predicates import entity_predicate
 from catalog.api.served import served_json
 from catalog.models import Entity, EntityField
 
-__all__ = ["DEFAULT_LIMIT", "Query", "page"]
+__all__ = ["DEFAULT_LIMIT", "Query", "full_text_hits", "page"]
 
 DEFAULT_LIMIT = 200
 #: Full-text hits handed to the page and count queries as a list, up to this many.
@@ -181,17 +181,21 @@ def _condition(query: Query, term_hits: Q, *, kind_on_row: bool = True) -> Q:
 
 
 def _term_hits(query: Query) -> Q:
-    """The entities whose searched fields contain the full-text term.
+    """The full-text part of ``query`` (see full_text_hits)."""
+    if not query.term:
+        return Q()
+    return full_text_hits(query.term, query.term_fields or [query.order_field or "metadata.uid"])
+
+
+def full_text_hits(term: str, fields: list[str]) -> Q:
+    """The entities where one of ``fields`` contains ``term`` (lower-cased), as a ``Q``.
 
     The ``LIKE '%term%'`` scan runs once per request and its hits are handed to the
     page and the count as a list: as a subquery, PostgreSQL walks entities in uid
     order probing each for a match, which costs more the rarer the term. Terms that
     match very many entities stay a subquery rather than a huge list.
     """
-    if not query.term:
-        return Q()
-    fields = query.term_fields or [query.order_field or "metadata.uid"]
-    rows = EntityField.objects.filter(key__in=fields, value__contains=query.term)
+    rows = EntityField.objects.filter(key__in=fields, value__contains=term)
     hits = list(rows.values_list("entity_id", flat=True).distinct()[: INLINE_HITS + 1])
     if len(hits) > INLINE_HITS:
         return Q(pk__in=rows.values("entity_id"))

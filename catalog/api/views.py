@@ -11,24 +11,23 @@ import base64
 import binascii
 import json
 import uuid
-from collections import defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog.api.auth import api_view
 from catalog.api.errors import ApiError
+from catalog.api.facets import facet_counts_json
 from catalog.api.fields import parse_fields, project
 from catalog.api.filters import filter_condition, parse_filters
 from catalog.api.numbers import whole_number, whole_number_text
 from catalog.api.ordering import ordered, page_by_one_field, parse_orders
 from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
-from catalog.api.served import ByteCache, served_by_id, served_json
-from catalog.ingestion import served_version
-from catalog.models import Entity, EntityField, Location
+from catalog.api.served import served_by_id, served_json
+from catalog.models import Entity, Location
 
 __all__ = [
     "entities",
@@ -197,39 +196,10 @@ def entity_facets(request: HttpRequest) -> JsonResponse:
     return facets_response(facets, matching, ["filter", request.GET.getlist("filter")])
 
 
-#: Facet answers of this process, per served version of the catalog.
-FACETS = ByteCache(4 * 1024 * 1024)
-
-
 def facets_response(facets: list[str], matching: QuerySet[Entity] | None,
                     filter_key: Any) -> HttpResponse:  # fmt: skip
-    """``{"facets": {facet: [{value, count}]}}`` over ``matching`` (None: all entities).
-
-    Counting walks every indexed value of the facets, and the catalog page asks for
-    the same facets on every visit: answers are kept until the served catalog changes
-    (``served_version``), ``filter_key`` telling the filters apart.
-    """
-    version = served_version.current()
-    key = f"{version}|{json.dumps([facets, filter_key], sort_keys=True)}"
-    body = FACETS.get(key) if version else None
-    if body is None:
-        body = json.dumps({"facets": _facet_counts(facets, matching)}).encode()
-        if version:
-            FACETS.put(key, body)
-    return HttpResponse(body, content_type=JSON)
-
-
-def _facet_counts(facets: list[str], matching: QuerySet[Entity] | None) -> dict[str, Any]:
-    rows = EntityField.objects.filter(key__in=[f.lower() for f in facets], value__isnull=False)
-    if matching is not None:
-        rows = rows.filter(entity__in=matching.values("pk"))
-    # Each entity has one row per (key, value), so counting rows counts entities.
-    rows = rows.values("key", "original_value").annotate(count=Count("*"))
-    rows = rows.order_by("key", "original_value")
-    counts: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in rows:
-        counts[row["key"]].append({"value": row["original_value"], "count": row["count"]})
-    return {facet: counts.get(facet.lower(), []) for facet in facets}
+    """The facet counts of ``matching`` as the API's response (see facet_counts_json)."""
+    return HttpResponse(facet_counts_json(facets, matching, filter_key), content_type=JSON)
 
 
 def location_data(location: Location) -> dict[str, str]:

@@ -9,13 +9,15 @@ through the same readers, limits and rules as a refresh.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.ingestion.rules import CatalogRules
 from catalog.ingestion.tree import Emitted, Problem, read_tree
+from catalog.model.errors import ReadError
 from catalog.readers import read
+from catalog.readers.file import confined_path
 from catalog.readers.policy import ReadingPolicy
 
 __all__ = ["Analysis", "NotAUrl", "analyze"]
@@ -40,11 +42,16 @@ class Analysis:
     proposed: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _catalog_file(location_type: str, target: str, filename: str) -> str:
+def _catalog_file(location_type: str, target: str, filename: str, policy: ReadingPolicy) -> str:
     """The catalog file to read for ``target``: itself when it names a YAML file,
-    else ``filename`` at the root of the repository or directory it names."""
+    else ``filename`` at the root of the repository or directory it names. A path
+    outside the readable directories is never looked at (its read fails), so the
+    answer cannot tell whether such a path is a directory."""
     if location_type == "file":
-        path = Path(target)
+        try:
+            path = confined_path(target, policy.file_roots)
+        except ReadError:
+            return target
         return str(path / filename) if path.is_dir() else target
     if location_type != "url":
         return target
@@ -86,7 +93,7 @@ def _proposal(target: str, policy: ReadingPolicy) -> dict[str, Any]:
 def analyze(location_type: str, target: str, filename: str, *, policy: ReadingPolicy,
             rules: CatalogRules) -> Analysis:  # fmt: skip
     """Read the catalog file ``target`` leads to, or propose one if there is none."""
-    candidate = _catalog_file(location_type, target, filename or DEFAULT_FILENAME)
+    candidate = _catalog_file(location_type, target, filename or DEFAULT_FILENAME, policy)
     derived = candidate != target
     # A file the user named must exist; one guessed inside a repository may not.
     presence = "optional" if derived else "required"

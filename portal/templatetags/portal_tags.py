@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from portal.plugins import EntityContent, nav_items
+from portal.plugins import EntityContent, HomeCard, nav_items
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -41,11 +42,28 @@ def icon(name: str, label: str = "") -> dict[str, str]:
 def render_entity_content(context: dict[str, Any], content: EntityContent, entity: Any) -> str:
     """Render a plugin's tab or card; a failure renders a small error card instead."""
     request = context.get("request")
+    return _isolated(content, request, lambda: {
+        "entity": entity, **(content.get_context(entity, request) if content.get_context else {})
+    })  # fmt: skip
+
+
+@register.simple_tag(takes_context=True)
+def render_home_card(context: dict[str, Any], card: HomeCard) -> str:
+    """Render a home page card, isolated like entity content."""
+    request = context.get("request")
+    return _isolated(card, request, lambda: {
+        "card": card, **(card.get_context(request) if card.get_context else {})
+    })  # fmt: skip
+
+
+def _isolated(content: EntityContent | HomeCard, request: Any,
+              data: Callable[[], dict[str, Any]]) -> str:  # fmt: skip
+    """``content``'s template with ``data()``; if either fails, a small error card, so
+    one broken contribution never takes a page down."""
     try:
-        extra = content.get_context(entity, request) if content.get_context else {}
-        return render_to_string(content.template_name, {"entity": entity, **extra}, request=request)
+        return render_to_string(content.template_name, data(), request=request)
     except Exception as exc:
-        logger.exception("entity content %r failed", content.key)
+        logger.exception("page contribution %r failed", content.key)
         return render_to_string(
             "components/plugin_error.html",
             {"content": content, "error": type(exc).__name__},

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.plugins import home_cards
 from portal.plugins import search as run_search
 
 __all__ = ["home", "search"]
@@ -15,8 +16,8 @@ MAX_QUERY_LENGTH = 200
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The landing page."""
-    return render(request, "portal/home.html")
+    """The landing page: search, then the cards apps and plugins contribute."""
+    return render(request, "portal/home.html", {"cards": home_cards()})
 
 
 @require_GET

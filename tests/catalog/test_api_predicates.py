@@ -322,3 +322,16 @@ def test_analyze_a_repository_with_a_catalog_file(api, monkeypatch):
     found = post_json(api, "/analyze-location", body).json()
     assert found["generateEntities"] == [] and len(found["existingEntityFiles"]) == 4
     assert found["existingEntityFiles"][0]["location"] == {"type": "url", "target": url}
+
+
+def test_analyze_never_tells_whether_an_outside_path_is_a_directory(api, files, tmp_path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    answers = [
+        post_json(api, "/analyze-location", {"location": {"type": "file", "target": str(path)}})
+        for path in (outside, tmp_path / "no-such-thing")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    messages = [a.json()["error"]["message"].replace(str(p), "<path>")
+                for a, p in zip(answers, (outside, tmp_path / "no-such-thing"), strict=True)]
+    assert messages[0] == messages[1] and "outside the allowed directories" in messages[0]

@@ -99,12 +99,3 @@ def test_mobile_viewport_and_navigation_toggle(signed_in) -> None:
     assert 'name="viewport"' in html
     assert 'aria-controls="sidebar"' in html and 'aria-expanded="false"' in html
 
-
-def test_catalog_page_counts_entities_per_kind(signed_in) -> None:
-    from catalog.models import Entity
-
-    Entity.objects.create(ref="component:default/a", kind="component", namespace="default",
-                          name="a", location_key="file:/x", authored={}, processed_json="{}",
-                          content_hash="h")  # fmt: skip
-    html = signed_in.get(reverse("catalog:index")).content.decode()
-    assert "<td>Component</td><td>1</td>" in html

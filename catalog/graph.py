@@ -1,0 +1,505 @@
+"""The Dependencies tab: an entity's relations N hops out, as data and as a layout.
+
+Backstage draws this graph in the browser with a JavaScript layout library; Greenroom
+computes the layout here so the tab is plain server-rendered SVG that works without
+JavaScript and costs a fixed number of queries: one per hop (the whole frontier at
+once, per thousand refs) and one to learn which of the found refs are entities.
+
+Each entity stores both directions of its relations, so the rows whose ``source_ref``
+is in the frontier name every neighbour. The two directions of a pair (``ownedBy`` /
+``ownerOf``) are merged into one edge that always points the same way, so a graph
+never shows the same link twice with two labels.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import FilteredRelation, Q
+from django.http import HttpRequest
+
+from catalog.ingestion.writer import chunks
+from catalog.model import relations as rel
+from catalog.model.refs import entity_ref
+from catalog.models import Entity, Relation
+from catalog.summaries import entity_path, ref_parts
+
+__all__ = [
+    "DEFAULT_HOPS",
+    "MAX_HOPS",
+    "PAIRS",
+    "Edge",
+    "Graph",
+    "Layout",
+    "Node",
+    "dependencies_context",
+    "layout",
+    "neighbourhood",
+    "parse_options",
+]
+
+#: (type the edge is drawn as, its inverse, edge label, checkbox label): the edge points
+#: from the entity that declares the link to what it belongs to or uses.
+PAIRS: tuple[tuple[str, str, str, str], ...] = (
+    (rel.RELATION_OWNED_BY, rel.RELATION_OWNER_OF, "owned by", "Owned by / owner of"),
+    (rel.RELATION_PART_OF, rel.RELATION_HAS_PART, "part of", "Part of / has part"),
+    (rel.RELATION_DEPENDS_ON, rel.RELATION_DEPENDENCY_OF, "depends on",
+     "Depends on / dependency of"),
+    (rel.RELATION_PROVIDES_API, rel.RELATION_API_PROVIDED_BY, "provides API",
+     "Provides API / provided by"),
+    (rel.RELATION_CONSUMES_API, rel.RELATION_API_CONSUMED_BY, "consumes API",
+     "Consumes API / consumed by"),
+    (rel.RELATION_MEMBER_OF, rel.RELATION_HAS_MEMBER, "member of", "Member of / has member"),
+    (rel.RELATION_CHILD_OF, rel.RELATION_PARENT_OF, "child of", "Child of / parent of"),
+)  # fmt: skip
+DEFAULT_RELATIONS = frozenset(pair[0] for pair in PAIRS)
+_FORWARD = {pair[0]: pair[0] for pair in PAIRS} | {pair[1]: pair[0] for pair in PAIRS}
+_INVERSE = {pair[0]: pair[1] for pair in PAIRS}
+_LABELS = {pair[0]: pair[2] for pair in PAIRS}
+#: Relation names as people type them in a URL, any casing -> the drawn type.
+_BY_LOWER = {name.lower(): forward for name, forward in _FORWARD.items()}
+
+DEFAULT_HOPS = 1
+MAX_HOPS = 4
+DEFAULT_MAX_NODES = 120
+#: Refs per ``IN (...)`` list; SQLite and PostgreSQL both take this many comfortably.
+BATCH = 1000
+#: Kinds with their own colour; others (and dangling refs of odd kinds) share one.
+KNOWN_KINDS = frozenset(
+    {"component", "api", "system", "domain", "resource", "group", "user", "location",
+     "template"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Node:
+    """One entity in the graph; ``exists`` is False for a dangling ref."""
+
+    ref: str
+    distance: int
+    exists: bool = True
+    title: str = ""
+
+    @property
+    def kind(self) -> str:
+        return ref_parts(self.ref)[0]
+
+    @property
+    def name(self) -> str:
+        """The name as people read it: the namespace only when it is not ``default``."""
+        _, namespace, name = ref_parts(self.ref)
+        return name if namespace == "default" else f"{namespace}/{name}"
+
+    @property
+    def label(self) -> str:
+        return self.title or self.name
+
+    @property
+    def kind_label(self) -> str:
+        return "API" if self.kind == "api" else self.kind.capitalize()
+
+    @property
+    def kind_class(self) -> str:
+        """A CSS class from a fixed set: kinds come from untrusted files."""
+        return f"kind-{self.kind}" if self.kind in KNOWN_KINDS else "kind-other"
+
+    @property
+    def path(self) -> str:
+        return entity_path(self.ref)
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A merged relation pair, drawn from ``source`` to ``target`` as ``type``."""
+
+    source: str
+    type: str
+    target: str
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self.type]
+
+
+@dataclass
+class Graph:
+    """What :func:`neighbourhood` found: nodes in discovery order (root first)."""
+
+    root: str
+    nodes: dict[str, Node]
+    edges: list[Edge]
+    #: Refs that were reached but left out because the graph had ``max_nodes`` nodes.
+    omitted: int = 0
+
+
+def _both_directions(forward_types: Iterable[str]) -> set[str]:
+    """Both directions of each chosen pair (either direction may name the pair)."""
+    chosen = {_FORWARD[name] for name in forward_types if name in _FORWARD}
+    return chosen | {_INVERSE[name] for name in chosen}
+
+
+def _merge(source: str, type_: str, target: str) -> Edge:
+    forward = _FORWARD[type_]
+    if forward == type_:
+        return Edge(source, forward, target)
+    return Edge(target, forward, source)
+
+
+def _relation_rows(frontier: list[str], types: set[str]) -> list[tuple[str, str, str]]:
+    """The relation rows leaving ``frontier``: one query per ``BATCH`` refs."""
+    rows: set[tuple[str, str, str]] = set()
+    for batch in chunks(frontier, BATCH):
+        query = Relation.objects.filter(source_ref__in=batch, type__in=sorted(types))
+        rows.update(query.values_list("source_ref", "type", "target_ref"))
+    return sorted(rows)
+
+
+def _served(refs: list[str]) -> dict[str, str]:
+    """Which of ``refs`` are served entities, with their titles ("" when untitled):
+    one query per ``BATCH`` refs. A ref missing here is drawn dashed, without a link."""
+    found: dict[str, str] = {}
+    for batch in chunks(sorted(refs), BATCH):
+        query = (
+            Entity.objects.served()
+            .filter(ref__in=batch)
+            .annotate(title=FilteredRelation("fields", condition=Q(fields__key="metadata.title")))
+            .values_list("ref", "title__original_value")
+        )
+        found.update((ref, title or "") for ref, title in query)
+    return found
+
+
+def neighbourhood(
+    root_ref: str, hops: int, relation_types: set[str], max_nodes: int = DEFAULT_MAX_NODES
+) -> Graph:
+    """The entities within ``hops`` relations of ``root_ref`` over the given relation
+    types (either direction of a pair selects the pair; other types are ignored).
+
+    Breadth first, so a node's distance is its fewest hops from the root and cycles end
+    where they meet known nodes. At ``max_nodes`` no more nodes are added; ``omitted``
+    counts the distinct refs that were reached but left out. Self-relations are dropped.
+    """
+    root = root_ref.lower()
+    types = _both_directions(relation_types)
+    distance = {root: 0}
+    omitted: set[str] = set()
+    edges: set[Edge] = set()
+    frontier = [root]
+    for hop in range(1, hops + 1):
+        if not frontier or not types:
+            break
+        next_frontier: list[str] = []
+        for source, type_, target in _relation_rows(frontier, types):
+            if source == target:
+                continue
+            if target not in distance:
+                if len(distance) >= max_nodes:
+                    omitted.add(target)
+                    continue
+                distance[target] = hop
+                next_frontier.append(target)
+            edges.add(_merge(source, type_, target))
+        frontier = next_frontier
+    served = _served(list(distance))
+    nodes = {
+        ref: Node(ref, hops_away, exists=ref in served, title=served.get(ref, ""))
+        for ref, hops_away in distance.items()
+    }
+    ordered = sorted(edges, key=lambda e: (e.source, e.type, e.target))
+    return Graph(root=root, nodes=nodes, edges=ordered, omitted=len(omitted))
+
+
+# Layout ------------------------------------------------------------------------------
+
+NODE_WIDTH = 184
+NODE_HEIGHT = 46
+#: Horizontal room between columns: edge labels sit in it.
+COLUMN_GAP = 160
+ROW_GAP = 14
+PADDING = 16
+LABEL_HEIGHT = 16
+#: Rough width of a character of the 11px label font, to size label backgrounds.
+LABEL_CHAR_WIDTH = 6.2
+NAME_CHARS = 24
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+@dataclass(frozen=True)
+class PlacedNode:
+    """A node with its box (top-left ``x``, ``y``) and the text it shows."""
+
+    node: Node
+    id: str
+    x: int
+    y: int
+    root: bool
+    width: int = NODE_WIDTH
+    height: int = NODE_HEIGHT
+
+    @property
+    def name_text(self) -> str:
+        return _clip(self.node.label, NAME_CHARS)
+
+
+@dataclass
+class PlacedEdge:
+    """An edge as an SVG path, with the centre and width of its label."""
+
+    edge: Edge
+    source_id: str
+    target_id: str
+    path: str
+    label_x: float
+    label_y: float
+    label_width: float
+    #: Right-most x the curve reaches (arcs bulge out to the right of their column).
+    right: float = 0
+
+    @property
+    def label_left(self) -> float:
+        return round(self.label_x - self.label_width / 2, 1)
+
+    @property
+    def label_top(self) -> float:
+        return round(self.label_y - LABEL_HEIGHT / 2, 1)
+
+
+@dataclass
+class Layout:
+    """A positioned graph: everything the template needs to draw it."""
+
+    graph: Graph
+    nodes: list[PlacedNode]
+    edges: list[PlacedEdge]
+    min_x: float = 0
+    min_y: float = 0
+    width: float = 0
+    height: float = 0
+    by_ref: dict[str, PlacedNode] = field(default_factory=dict)
+
+    @property
+    def view_box(self) -> str:
+        return f"{self.min_x:g} {self.min_y:g} {self.width:g} {self.height:g}"
+
+    @property
+    def root(self) -> PlacedNode:
+        return self.by_ref[self.graph.root]
+
+    @property
+    def omitted(self) -> int:
+        return self.graph.omitted
+
+    @property
+    def described_edges(self) -> list[tuple[Node, str, Node]]:
+        """(source, label, target) for the screen-reader list, sorted for reading."""
+        nodes = self.graph.nodes
+        return [(nodes[e.source], e.label, nodes[e.target]) for e in self.graph.edges]
+
+
+def _order_layers(graph: Graph) -> list[list[str]]:
+    """Layers by hop distance, ordered to reduce crossings: barycenter sweeps down and
+    up, ties kept in (kind, label) order so similar nodes stay together."""
+    layers: dict[int, list[str]] = defaultdict(list)
+    for node in sorted(graph.nodes.values(), key=lambda n: (n.kind, n.label, n.ref)):
+        layers[node.distance].append(node.ref)
+    ordered = [layers[d] for d in sorted(layers)]
+    neighbours: dict[str, set[str]] = defaultdict(set)
+    for edge in graph.edges:
+        neighbours[edge.source].add(edge.target)
+        neighbours[edge.target].add(edge.source)
+
+    def sweep(layer: list[str], fixed: list[str]) -> list[str]:
+        # Centred positions, so layers of different sizes line up around the middle.
+        position = {ref: i - (len(fixed) - 1) / 2 for i, ref in enumerate(fixed)}
+        own = {ref: i - (len(layer) - 1) / 2 for i, ref in enumerate(layer)}
+
+        def barycenter(ref: str) -> float:
+            linked = [position[n] for n in neighbours[ref] if n in position]
+            return sum(linked) / len(linked) if linked else own[ref]
+
+        return sorted(layer, key=barycenter)  # stable: ties keep their order
+
+    for _ in range(2):
+        for index in range(1, len(ordered)):
+            ordered[index] = sweep(ordered[index], ordered[index - 1])
+        for index in range(len(ordered) - 2, 0, -1):
+            ordered[index] = sweep(ordered[index], ordered[index + 1])
+    return ordered
+
+
+def _spread(desired: list[float], pitch: float) -> list[float]:
+    """Positions as close to ``desired`` as possible, in order, ``pitch`` apart: the
+    average of pushing overlaps down and pushing them up keeps both spacings."""
+    down: list[float] = []
+    for value in desired:
+        down.append(max(value, down[-1] + pitch) if down else value)
+    up: list[float] = []
+    for value in reversed(desired):
+        up.append(min(value, up[-1] - pitch) if up else value)
+    up.reverse()
+    return [(a + b) / 2 for a, b in zip(down, up, strict=True)]
+
+
+def _place_nodes(graph: Graph, layers: list[list[str]]) -> dict[str, PlacedNode]:
+    """Columns left to right by distance; each node as near the middle of its
+    neighbours in the previous column as the spacing allows."""
+    centre: dict[str, float] = {}
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for edge in graph.edges:
+        neighbours[edge.source].append(edge.target)
+        neighbours[edge.target].append(edge.source)
+    for index, layer in enumerate(layers):
+        current, desired = set(layer), []
+        for ref in layer:
+            previous = [centre[n] for n in neighbours[ref] if n in centre and n not in current]
+            desired.append(sum(previous) / len(previous) if previous else 0.0)
+        if index:  # keep the barycenter order even where desired positions disagree
+            for i in range(1, len(desired)):
+                desired[i] = max(desired[i], desired[i - 1])
+        for ref, y in zip(layer, _spread(desired, NODE_HEIGHT + ROW_GAP), strict=True):
+            centre[ref] = y
+    placed = {}
+    for index, layer in enumerate(layers):
+        for ref in layer:
+            placed[ref] = PlacedNode(
+                node=graph.nodes[ref],
+                id=f"n{len(placed)}",
+                x=index * (NODE_WIDTH + COLUMN_GAP),
+                y=round(centre[ref] - NODE_HEIGHT / 2),
+                root=ref == graph.root,
+            )
+    return placed
+
+
+def _bezier(p0: tuple[float, float], p1: tuple[float, float], p2: tuple[float, float],
+            p3: tuple[float, float], t: float) -> tuple[float, float]:  # fmt: skip
+    a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t**2, t**3
+    return (a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+            a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1])  # fmt: skip
+
+
+def _fmt(point: tuple[float, float]) -> str:
+    return f"{round(point[0], 1):g},{round(point[1], 1):g}"
+
+
+def _place_edge(edge: Edge, source: PlacedNode, target: PlacedNode,
+                near_target: bool) -> PlacedEdge:  # fmt: skip
+    """A curve between the facing sides of two columns (or an arc on the right of one
+    column for nodes at the same distance), its label nearer the less crowded end."""
+    width = len(edge.label) * LABEL_CHAR_WIDTH + 10
+    mid_s, mid_t = source.y + NODE_HEIGHT / 2, target.y + NODE_HEIGHT / 2
+    if source.x == target.x:
+        side = source.x + NODE_WIDTH
+        bulge = min(COLUMN_GAP * 0.7, 36 + abs(mid_t - mid_s) * 0.25)
+        points = ((side, mid_s), (side + bulge, mid_s), (side + bulge, mid_t), (side, mid_t))
+        label = _bezier(*points, 0.5)
+        left = side
+    else:
+        forward = source.x < target.x
+        start = source.x + NODE_WIDTH if forward else source.x
+        end = target.x if forward else target.x + NODE_WIDTH
+        middle = (start + end) / 2
+        points = ((start, mid_s), (middle, mid_s), (middle, mid_t), (end, mid_t))
+        label = _bezier(*points, 0.72 if near_target else 0.28)
+        left = min(start, end)
+    # Keep the whole label inside the gap right of ``left``, clear of the node boxes.
+    low, high = left + width / 2 + 4, left + COLUMN_GAP - width / 2 - 4
+    label = (min(max(label[0], low), high), label[1])
+    path = f"M{_fmt(points[0])} C{_fmt(points[1])} {_fmt(points[2])} {_fmt(points[3])}"
+    right = max(p[0] for p in points)
+    return PlacedEdge(edge, source.id, target.id, path, label[0], label[1], width, right)
+
+
+def _separate_labels(edges: list[PlacedEdge]) -> None:
+    """Move labels down until none overlaps another (edges keep their paths)."""
+    placed: list[PlacedEdge] = []
+    for edge in sorted(edges, key=lambda e: (e.label_y, e.label_x)):
+        moved = True
+        while moved:
+            moved = False
+            for other in placed:
+                if (abs(other.label_x - edge.label_x) < (other.label_width + edge.label_width) / 2
+                        and abs(other.label_y - edge.label_y) < LABEL_HEIGHT + 2):  # fmt: skip
+                    edge.label_y = other.label_y + LABEL_HEIGHT + 2
+                    moved = True
+        placed.append(edge)
+
+
+def layout(graph: Graph) -> Layout:
+    """Positions for every node and edge, and the bounds for the SVG ``viewBox``."""
+    layers = _order_layers(graph)
+    placed = _place_nodes(graph, layers)
+    column_of = {ref: index for index, layer in enumerate(layers) for ref in layer}
+    degree: dict[tuple[str, int], int] = defaultdict(int)
+    for edge in graph.edges:
+        other = {edge.source: column_of[edge.target], edge.target: column_of[edge.source]}
+        for ref, column in other.items():
+            degree[(ref, column)] += 1
+    edges = []
+    for edge in graph.edges:
+        s_col, t_col = column_of[edge.source], column_of[edge.target]
+        crowded_source = degree[(edge.source, t_col)]
+        crowded_target = degree[(edge.target, s_col)]
+        edges.append(_place_edge(
+            edge, placed[edge.source], placed[edge.target],
+            near_target=crowded_target <= crowded_source,
+        ))  # fmt: skip
+    _separate_labels(edges)
+    for placed_edge in edges:
+        placed_edge.label_x = round(placed_edge.label_x, 1)
+        placed_edge.label_y = round(placed_edge.label_y, 1)
+        placed_edge.label_width = round(placed_edge.label_width, 1)
+    result = Layout(graph=graph, nodes=list(placed.values()), edges=edges, by_ref=placed)
+    boxes = [(n.x, n.y, n.x + NODE_WIDTH, n.y + NODE_HEIGHT) for n in placed.values()]
+    boxes += [(e.label_left, e.label_top, max(e.label_left + e.label_width, e.right),
+               e.label_top + LABEL_HEIGHT) for e in edges]  # fmt: skip
+    result.min_x = round(min(box[0] for box in boxes) - PADDING, 1)
+    result.min_y = round(min(box[1] for box in boxes) - PADDING, 1)
+    result.width = round(max(box[2] for box in boxes) + PADDING - result.min_x)
+    result.height = round(max(box[3] for box in boxes) + PADDING - result.min_y)
+    return result
+
+
+# The tab ------------------------------------------------------------------------------
+
+HOP_CHOICES = tuple(range(1, MAX_HOPS + 1))
+
+
+def parse_options(params: Mapping[str, Any]) -> tuple[int, set[str]]:
+    """(hops, drawn relation types) from a query string: ``?hops=2&relation=ownedBy``.
+    Anything unusable falls back to the default (1 hop, every pair), never an error."""
+    try:
+        hops = int(str(params.get("hops", DEFAULT_HOPS)).strip())
+    except ValueError:
+        hops = DEFAULT_HOPS
+    if hops not in HOP_CHOICES:
+        hops = DEFAULT_HOPS
+    getlist = getattr(params, "getlist", None)
+    names = getlist("relation") if getlist else [params.get("relation", "")]
+    chosen = {_BY_LOWER[name.strip().lower()] for name in names
+              if isinstance(name, str) and name.strip().lower() in _BY_LOWER}  # fmt: skip
+    return hops, chosen or set(DEFAULT_RELATIONS)
+
+
+def dependencies_context(request: HttpRequest, entity: dict[str, Any]) -> dict[str, Any]:
+    """The Dependencies tab's template context for the served ``entity``: the positioned
+    graph and the state of the form (which the URL carries, so every view is linkable)."""
+    hops, chosen = parse_options(request.GET)
+    graph = neighbourhood(entity_ref(entity), hops, chosen)
+    return {
+        "graph": layout(graph),
+        "graph_hops": hops,
+        "graph_hop_choices": HOP_CHOICES,
+        "graph_relation_choices": [
+            {"value": forward, "label": choice_label, "checked": forward in chosen}
+            for forward, _, _, choice_label in PAIRS
+        ],
+        "graph_omitted": graph.omitted,
+        "graph_path": request.path,
+    }

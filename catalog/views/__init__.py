@@ -1,0 +1,2 @@
+"""Catalog pages, one module per page: the index, entity pages, the APIs explorer,
+API definitions, registering and managing locations."""

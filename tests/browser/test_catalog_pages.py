@@ -1,0 +1,152 @@
+"""The catalog pages in a real browser, on the demo catalog under gunicorn: browse and
+filter, an entity page and its dependency graph, API definitions, registering a
+location, starring an entity and finding it on Home; a phone-sized pass. Every main
+page is saved to ``var/screenshots/``."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import chromium, screenshot
+from tests.support.portal_process import PROJECT_DIR, manage, portal_env, web_server
+
+pytestmark = pytest.mark.services
+
+PASSWORD = "a-browser-test-password"
+NEW_COMPONENT = """\
+    apiVersion: backstage.io/v1alpha1
+    kind: Component
+    metadata:
+      name: browser-made
+      description: Registered from the browser test
+    spec: {type: website, lifecycle: experimental, owner: team-b}
+    """
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory: pytest.TempPathFactory):
+    """The demo portal, allowed to read one more directory (for registering)."""
+    var: Path = tmp_path_factory.mktemp("catalog-pages-portal")
+    incoming = var / "incoming"
+    incoming.mkdir()
+    (incoming / "catalog-info.yaml").write_text(textwrap.dedent(NEW_COMPONENT))
+    extra = var / "app-config.extra.json"
+    extra.write_text(json.dumps({"catalog": {"readableDirectories": [str(incoming)]}}))
+    config = f"{PROJECT_DIR / 'app-config.yaml'}:{extra}"
+    env = portal_env(var, GREENROOM_ADMIN_PASSWORD=PASSWORD, GREENROOM_CONFIG=config)
+    for command in (["migrate", "--noinput"], ["ensure_admin"], ["collectstatic", "--noinput"],
+                    ["catalog", "refresh", "--pending"]):  # fmt: skip
+        result = manage(*command, env=env)
+        assert result.returncode == 0, result.stderr
+    with web_server(env) as url:
+        yield url, incoming
+
+
+def sign_in(browser, url: str, **options):
+    page = browser.new_page(**options)
+    page.goto(f"{url}/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]:has-text('Sign in')")
+    page.wait_for_url(f"{url}/")
+    return page
+
+
+def table_names(page) -> list[str]:
+    return page.locator("#catalog-browser td.name a").all_inner_texts()
+
+
+def test_browse_filter_open_graph_and_definition(portal) -> None:
+    url, _ = portal
+    with chromium() as browser:
+        page = sign_in(browser, url, viewport={"width": 1366, "height": 900})
+        page.goto(f"{url}/catalog/")
+        assert "artist-lookup" in table_names(page)
+        screenshot(page, "catalog-index")
+
+        # Filter by kind and owner: HTMX swaps the table and the URL follows.
+        page.select_option("#catalog-kind", "component")
+        page.locator("input[name=owner][value='group:default/team-a']").check()
+        page.wait_for_url("**owner=group%3Adefault%2Fteam-a**")
+        page.wait_for_function("!document.querySelector('.htmx-request')")
+        names = table_names(page)
+        assert names and "artist-lookup" in names and "petstore" not in names
+        screenshot(page, "catalog-filtered")
+        page.reload()  # the URL alone reproduces the view
+        assert table_names(page) == names
+
+        page.click("#catalog-browser td.name a:text-is('artist-lookup')")
+        page.wait_for_url("**/catalog/default/component/artist-lookup")
+        assert page.locator("h1").inner_text() == "artist-lookup"
+        screenshot(page, "entity-overview")
+
+        page.click("nav.tabs a:text-is('Dependencies')")
+        page.wait_for_url("**/artist-lookup/dependencies")
+        node = page.locator("#tab-panel svg a[href*='/catalog/']").filter(
+            has_not_text="artist-lookup").first
+        screenshot(page, "entity-dependencies")
+        target = node.get_attribute("href")
+        node.click()
+        page.wait_for_url(f"**{target}")
+        assert "artist-lookup" not in page.url
+
+        page.goto(f"{url}/catalog/default/api/petstore/api")
+        page.wait_for_selector(".swagger-ui .opblock", timeout=15_000)
+        screenshot(page, "api-definition-openapi")
+        page.goto(f"{url}/catalog/default/api/starwars-graphql/api")
+        assert page.locator("#tab-panel .highlight").count() >= 1
+        screenshot(page, "api-definition-graphql")
+        page.goto(f"{url}/apis/")
+        assert "petstore" in table_names(page)
+        screenshot(page, "apis-explorer")
+
+
+def test_register_a_location_from_the_ui(portal) -> None:
+    url, incoming = portal
+    with chromium() as browser:
+        page = sign_in(browser, url, viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/catalog/register/")
+        page.fill("input[name=target]", str(incoming / "catalog-info.yaml"))
+        page.click("button:has-text('Analyze')")
+        page.wait_for_selector("text=browser-made")
+        screenshot(page, "register-analysis")
+        page.click("button:has-text('Import')")
+        page.wait_for_selector("a[href='/catalog/default/component/browser-made']")
+        screenshot(page, "register-imported")
+        page.click("a[href='/catalog/default/component/browser-made']")
+        assert page.locator("h1").inner_text() == "browser-made"
+        page.goto(f"{url}/catalog/locations/")
+        assert str(incoming / "catalog-info.yaml") in page.locator("main").inner_text()
+        screenshot(page, "locations")
+
+
+def test_star_an_entity_and_find_it_on_home(portal) -> None:
+    url, _ = portal
+    with chromium() as browser:
+        page = sign_in(browser, url, viewport={"width": 1280, "height": 900})
+        page.goto(f"{url}/catalog/default/system/artist-engagement-portal")
+        page.click("#star-form button")
+        page.wait_for_selector("#star-form button[aria-pressed=true]")
+        page.goto(f"{url}/")
+        starred = page.locator("section[aria-labelledby=home-starred]")
+        assert starred.locator("a[href='/catalog/default/system/artist-engagement-portal']").count()
+        recent = page.locator("section[aria-labelledby=home-recent]")
+        assert recent.locator("a[href='/catalog/default/system/artist-engagement-portal']").count()
+        screenshot(page, "home")
+
+
+def test_pages_are_readable_on_a_phone(portal) -> None:
+    url, _ = portal
+    with chromium() as browser:
+        page = sign_in(browser, url, viewport={"width": 390, "height": 844}, is_mobile=True)
+        pages = {"/catalog/": "phone-catalog-index",
+                 "/catalog/default/component/artist-lookup": "phone-entity"}  # fmt: skip
+        for path, name in pages.items():
+            page.goto(f"{url}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 400, f"{path} scrolls sideways on a phone ({width}px)"
+            screenshot(page, name)

@@ -1,0 +1,153 @@
+"""The catalog index and the APIs explorer: filters, sorting, paging, HTMX, escaping
+and a bounded number of queries."""
+
+from __future__ import annotations
+
+import re
+
+from catalog import services
+from catalog.models import Star
+from tests.catalog.conftest import register
+from tests.catalog.pages.conftest import component, query_count
+
+
+def names(response) -> list[str]:
+    """Entity names in the table, in order."""
+    body = response.content.decode()
+    return re.findall(r'<td class="name"><a href="/catalog/[^"]+">([^<]+)</a>', body)
+
+
+def test_an_empty_catalog_says_how_to_fill_it(signed_in, db):
+    response = signed_in.get("/catalog/")
+    assert response.status_code == 200
+    assert "The catalog is empty" in response.content.decode()
+
+
+def test_components_are_listed_by_default_and_the_kind_selector_switches(signed_in, catalog):
+    assert names(signed_in.get("/catalog/")) == ["checkout"]
+    assert names(signed_in.get("/catalog/?kind=api")) == ["checkout-api"]
+    every = names(signed_in.get("/catalog/?kind="))
+    assert {"checkout", "checkout-api", "shop", "orders-db", "team-a", "dev"} <= set(every)
+
+
+def test_facet_filters_combine_and_show_counts(signed_in, catalog):
+    catalog.write("more.yaml", component("billing", owner="team-b", lifecycle="experimental")
+                  + component("ledger", owner="team-b"))  # fmt: skip
+    register(catalog.root / "more.yaml")
+    owner_b = "/catalog/?owner=group:default/team-b"
+    assert names(signed_in.get(owner_b)) == ["billing", "ledger"]
+    assert names(signed_in.get(owner_b + "&lifecycle=production")) == ["ledger"]
+    both = "/catalog/?owner=group:default/team-a&owner=group:default/team-b&lifecycle=production"
+    assert names(signed_in.get(both)) == ["checkout", "ledger"]
+    body = signed_in.get("/catalog/").content.decode()
+    assert re.search(r'value="experimental"[^>]*>\s*<span class="facet-label">experimental'
+                     r'</span>\s*<span class="count">1</span>', body)  # fmt: skip
+
+
+def test_text_filter_searches_names_titles_descriptions_and_tags(signed_in, catalog):
+    assert names(signed_in.get("/catalog/?q=MONEY")) == ["checkout"]
+    assert names(signed_in.get("/catalog/?q=payments")) == ["checkout"]
+    response = signed_in.get("/catalog/?q=nothing-like-this")
+    assert "No entities match" in response.content.decode()
+
+
+def test_owned_by_me_uses_the_users_entity_and_groups(signed_in, catalog):
+    assert names(signed_in.get("/catalog/?kind=&show=owned")) == [
+        "checkout", "checkout-api", "shop"]  # fmt: skip
+
+
+def test_owned_by_me_without_a_user_entity_explains(client, catalog, django_user_model):
+    client.force_login(django_user_model.objects.create_user("stranger"))
+    body = client.get("/catalog/?show=owned").content.decode()
+    assert "No User entity for you yet" in body
+
+
+def test_starred_filter(signed_in, catalog, user):
+    assert "No entities match" in signed_in.get("/catalog/?show=starred").content.decode()
+    Star.objects.create(user=user, entity_ref="component:default/checkout")
+    assert names(signed_in.get("/catalog/?show=starred")) == ["checkout"]
+
+
+def test_sorting_by_each_column_puts_entities_without_the_field_last(signed_in, catalog):
+    catalog.write("more.yaml", component("aardvark") + component("zebra", system="shop"))
+    register(catalog.root / "more.yaml")
+    assert names(signed_in.get("/catalog/?sort=-name")) == ["zebra", "checkout", "aardvark"]
+    assert names(signed_in.get("/catalog/?sort=system")) == ["checkout", "zebra", "aardvark"]
+    for column in ("owner", "type", "lifecycle", "description", "tags", "nonsense"):
+        assert len(names(signed_in.get(f"/catalog/?sort={column}"))) == 3
+
+
+def test_paging_is_done_on_the_server_and_bad_numbers_fall_back(signed_in, catalog):
+    catalog.write("many.yaml", "".join(component(f"svc-{i:02}") for i in range(30)))
+    register(catalog.root / "many.yaml")
+    first = signed_in.get("/catalog/?size=25")
+    assert len(names(first)) == 25
+    assert "1\N{EN DASH}25 of 31" in first.content.decode()
+    assert names(signed_in.get("/catalog/?size=25&page=2")) == [
+        "svc-24", "svc-25", "svc-26", "svc-27", "svc-28", "svc-29"]  # fmt: skip
+    assert names(signed_in.get("/catalog/?page=999")) == names(signed_in.get("/catalog/?page=2"))
+    assert len(names(signed_in.get("/catalog/?page=x&size=-4"))) == 25
+
+
+def test_htmx_requests_get_the_browser_fragment_only(signed_in, catalog):
+    response = signed_in.get("/catalog/?owner=group:default/team-a", HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert body.lstrip().startswith('<form id="catalog-browser"')
+    assert "<html" not in body
+    assert 'hx-push-url="true"' in body
+
+
+def test_the_index_runs_the_same_queries_for_5_or_60_rows(signed_in, catalog):
+    url = "/catalog/?size=100&owner=group:default/team-a&lifecycle=production"
+    catalog.write("many.yaml", "".join(component(f"a-{i}") for i in range(4)))
+    location = register(catalog.root / "many.yaml")
+    few = query_count(signed_in, url)
+    catalog.write("many.yaml", "".join(component(f"a-{i}") for i in range(60)))
+    services.refresh(location)
+    assert query_count(signed_in, url) == few <= 10
+
+
+def test_free_text_is_escaped_and_javascript_links_are_never_links(signed_in, files):
+    files.write("evil.yaml", """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata:
+          name: evil
+          title: <img src=x onerror=alert(1)>
+          description: <script>alert("d")</script>
+          links: [{url: "javascript:alert(1)", title: "<b>click</b>"}]
+          annotations:
+            backstage.io/edit-url: "javascript:alert(2)"
+        spec: {type: "<i>t</i>", lifecycle: "<u>l</u>", owner: team-a}
+        """)
+    register(files.root / "evil.yaml")
+    for url in ("/catalog/", "/catalog/default/component/evil", "/catalog/?q=evil"):
+        body = signed_in.get(url).content.decode()
+        assert "<script>alert" not in body and "<img src=x" not in body
+        assert "<i>t</i>" not in body and "<u>l</u>" not in body
+        assert 'href="javascript:' not in body
+    body = signed_in.get("/catalog/default/component/evil").content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "&lt;b&gt;click&lt;/b&gt;" in body
+
+
+def test_apis_explorer_lists_providers_and_consumers(signed_in, catalog):
+    catalog.write("consumer.yaml", component("storefront", consumesApis="[checkout-api]"))
+    register(catalog.root / "consumer.yaml")
+    response = signed_in.get("/apis/")
+    body = response.content.decode()
+    assert names(response) == ["checkout-api"]
+    assert 'href="/catalog/default/component/checkout">checkout</a>' in body
+    assert 'href="/catalog/default/component/storefront">storefront</a>' in body
+    assert names(signed_in.get("/apis/?kind=component")) == ["checkout-api"]
+    assert "No APIs match" in signed_in.get("/apis/?type=grpc").content.decode()
+
+
+def test_apis_explorer_when_there_are_none(signed_in, db):
+    assert "No APIs yet" in signed_in.get("/apis/").content.decode()
+
+
+def test_pages_need_a_signed_in_user(client, catalog):
+    for url in ("/catalog/", "/apis/", "/catalog/default/component/checkout"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"]
