@@ -8,7 +8,7 @@ one correlated lookup per entity and field, which sorts every matching entity.
 
 from __future__ import annotations
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from catalog.api.errors import ApiError
 from catalog.models import Entity, EntityField
@@ -56,6 +56,8 @@ def page_by_one_field(
     # The page runs past the entities that have the field: continue with those that
     # lack it, counting how many of the window the first part used up.
     skip = max(0, start - rows.count())
-    lacking = queryset.exclude(pk__in=having.values("entity_id")).order_by("ref")
+    # NOT EXISTS probes the index per candidate; NOT IN would read every entry of the
+    # field (all 100,000 names) to build its set first.
+    lacking = queryset.exclude(Exists(having.filter(entity=OuterRef("pk")))).order_by("ref")
     wanted = stop - start - len(page)
     return page + list(lacking.values_list("pk", "etag")[skip : skip + wanted])

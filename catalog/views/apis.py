@@ -5,19 +5,18 @@ row), filtered and paged like the catalog index."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from catalog import stars
-from catalog.listing import FACETS, PAGE_SIZES, Listing, facet_options, listing_page
-from catalog.people import Identity, identity
-from catalog.views.index import FILTER_LABELS
+from catalog.listing import Listing
+from catalog.views.listing import render_listing
 
 __all__ = ["apis"]
 
-COLUMNS = [("name", "Name"), ("system", "System"), ("owner", "Owner"), ("type", "Type"),
-           ("lifecycle", "Lifecycle"), ("", "Providers"), ("", "Consumers"),
-           ("description", "Description")]  # fmt: skip
+COLUMNS = [
+    ("name", "Name"), ("system", "System"), ("owner", "Owner"), ("type", "Type"),
+    ("lifecycle", "Lifecycle"), ("", "Providers"), ("", "Consumers"),
+    ("description", "Description"),
+]  # fmt: skip
 
 
 @require_GET
@@ -25,18 +24,11 @@ def apis(request: HttpRequest) -> HttpResponse:
     """API entities in a filterable table."""
     listing = Listing.from_params(request.GET, default_kind="api")
     listing.kind = "api"
-    mine = identity(request.user) if listing.mine else Identity()
-    starred = stars.starred_refs(request.user)
-    page = listing_page(listing, mine.ownership_refs, starred)
-    options = facet_options(listing)
-    context = {
-        "listing": listing,
-        "page": page,
-        "starred": set(starred),
-        "filters": [(name, FILTER_LABELS[name], options[name]) for name in FACETS],
+    return render_listing(request, listing, {
+        "heading": "APIs",
+        "lead": "The APIs your services provide and consume, with their definitions.",
         "columns": COLUMNS,
-        "page_sizes": PAGE_SIZES,
-        "no_identity": listing.mine and not mine.ownership_refs,
-    }
-    template = "catalog/apis.html#browser" if request.htmx else "catalog/apis.html"
-    return render(request, template, context)
+        "rows_template": "catalog/listing/api_rows.html",
+        "actions_template": "catalog/listing/api_actions.html",
+        "empty_template": "catalog/listing/api_empty.html",
+    })  # fmt: skip
