@@ -106,9 +106,9 @@ class Catalog:
 
 
 def read_catalog(catalog: Path, n: int) -> Catalog:
-    """The entities written to ``catalog``, regenerated from the same N and seed (parsing
-    74 MB of YAML would take longer than the benchmark) and checked byte for byte
-    against the file's SHA-256 in the manifest gen_catalog.py wrote beside it."""
+    """The entities written to ``catalog``, regenerated from the same N and seed (seconds,
+    where parsing 74 MB of YAML takes minutes) and checked byte for byte against the
+    file's SHA-256 in the manifest gen_catalog.py wrote beside it."""
     entities, _ = gen_catalog.generate(n, SEED)
     manifest = json.loads(catalog.with_suffix(".manifest.json").read_text())
     digest = hashlib.sha256(gen_catalog.render(entities, n, SEED)).hexdigest()
@@ -206,6 +206,8 @@ def app_config(catalog: Path, hub_file: Path, port: int) -> str:
 # Pages and what each must contain ---------------------------------------------------------
 @dataclass
 class Page:
+    """A page to measure, and what its body must contain (a Check: None or a problem)."""
+
     name: str
     path: str
     check: Check
@@ -214,6 +216,7 @@ class Page:
 
 
 def full_page(body: str) -> str | None:
+    """A whole page (not a fragment, not a truncated body)."""
     return None if "</html>" in body else "not a full HTML page"
 
 
@@ -224,7 +227,7 @@ def index_check(rows: int | None, total: int | None = None, partial: bool = Fals
     def check(body: str) -> str | None:
         found = body.count('<td class="name">')
         if found != rows and (rows is not None or not found):
-            return f"{found} table rows, expected {rows or 'some'}"
+            return f"{found} table rows, expected {'some' if rows is None else rows}"
         if total is not None and f" of {total}</p>" not in body:
             return f"no result count 'of {total}'"
         if partial and ("<html" in body or 'id="catalog-browser"' not in body):
@@ -235,6 +238,8 @@ def index_check(rows: int | None, total: int | None = None, partial: bool = Fals
 
 
 def contains(*needles: str) -> Check:
+    """A whole page with every one of ``needles`` in it."""
+
     def check(body: str) -> str | None:
         missing = [n for n in needles if n not in body]
         return f"missing {missing[:3]}" if missing else full_page(body)
