@@ -25,7 +25,7 @@ from catalog.ingestion.writer import chunks
 from catalog.model import relations as rel
 from catalog.model.refs import entity_ref
 from catalog.models import Entity, Relation
-from catalog.summaries import entity_path, ref_parts
+from catalog.summaries import entity_path
 
 __all__ = [
     "DEFAULT_HOPS",
@@ -74,6 +74,14 @@ KNOWN_KINDS = frozenset(
 )  # fmt: skip
 
 
+def _split(ref: str) -> tuple[str, str, str]:
+    """(kind, namespace, name) of a canonical ref. Split at the first ``:`` and ``/``:
+    a dangling target's name may itself hold them (``resource:default/a:b``)."""
+    kind, _, rest = ref.partition(":")
+    namespace, _, name = rest.partition("/")
+    return kind, namespace, name
+
+
 @dataclass(frozen=True)
 class Node:
     """One entity in the graph; ``exists`` is False for a dangling ref."""
@@ -85,12 +93,12 @@ class Node:
 
     @property
     def kind(self) -> str:
-        return ref_parts(self.ref)[0]
+        return _split(self.ref)[0]
 
     @property
     def name(self) -> str:
         """The name as people read it: the namespace only when it is not ``default``."""
-        _, namespace, name = ref_parts(self.ref)
+        _, namespace, name = _split(self.ref)
         return name if namespace == "default" else f"{namespace}/{name}"
 
     @property
@@ -214,16 +222,16 @@ def neighbourhood(
 
 # Layout ------------------------------------------------------------------------------
 
-NODE_WIDTH = 184
+NODE_WIDTH = 196
 NODE_HEIGHT = 46
 #: Horizontal room between columns: edge labels sit in it.
-COLUMN_GAP = 160
+COLUMN_GAP = 170
 ROW_GAP = 14
 PADDING = 16
 LABEL_HEIGHT = 16
 #: Rough width of a character of the 11px label font, to size label backgrounds.
 LABEL_CHAR_WIDTH = 6.2
-NAME_CHARS = 24
+NAME_CHARS = 21
 
 
 def _clip(text: str, limit: int) -> str:
@@ -290,6 +298,15 @@ class Layout:
     @property
     def root(self) -> PlacedNode:
         return self.by_ref[self.graph.root]
+
+    @property
+    def text_width(self) -> int:
+        """Where node text is clipped, inside the box's right padding."""
+        return NODE_WIDTH - 10
+
+    @property
+    def node_height(self) -> int:
+        return NODE_HEIGHT
 
     @property
     def omitted(self) -> int:
@@ -388,46 +405,67 @@ def _fmt(point: tuple[float, float]) -> str:
     return f"{round(point[0], 1):g},{round(point[1], 1):g}"
 
 
-def _place_edge(edge: Edge, source: PlacedNode, target: PlacedNode,
-                near_target: bool) -> PlacedEdge:  # fmt: skip
-    """A curve between the facing sides of two columns (or an arc on the right of one
-    column for nodes at the same distance), its label nearer the less crowded end."""
-    width = len(edge.label) * LABEL_CHAR_WIDTH + 10
+def _label_width(edge: Edge) -> float:
+    return len(edge.label) * LABEL_CHAR_WIDTH + 10
+
+
+def _arc(edge: Edge, source: PlacedNode, target: PlacedNode) -> PlacedEdge:
+    """Nodes at the same distance: an arc out of the right side of their column."""
+    width = _label_width(edge)
+    side = source.x + NODE_WIDTH
     mid_s, mid_t = source.y + NODE_HEIGHT / 2, target.y + NODE_HEIGHT / 2
-    if source.x == target.x:
-        side = source.x + NODE_WIDTH
-        bulge = min(COLUMN_GAP * 0.7, 36 + abs(mid_t - mid_s) * 0.25)
-        points = ((side, mid_s), (side + bulge, mid_s), (side + bulge, mid_t), (side, mid_t))
-        label = _bezier(*points, 0.5)
-        left = side
-    else:
-        forward = source.x < target.x
-        start = source.x + NODE_WIDTH if forward else source.x
-        end = target.x if forward else target.x + NODE_WIDTH
-        middle = (start + end) / 2
-        points = ((start, mid_s), (middle, mid_s), (middle, mid_t), (end, mid_t))
-        label = _bezier(*points, 0.72 if near_target else 0.28)
-        left = min(start, end)
-    # Keep the whole label inside the gap right of ``left``, clear of the node boxes.
-    low, high = left + width / 2 + 4, left + COLUMN_GAP - width / 2 - 4
-    label = (min(max(label[0], low), high), label[1])
+    bulge = min(COLUMN_GAP * 0.7, 36 + abs(mid_t - mid_s) * 0.25)
+    points = ((side, mid_s), (side + bulge, mid_s), (side + bulge, mid_t), (side, mid_t))
+    x, y = _bezier(*points, 0.5)
+    x = min(max(x, side + width / 2 + 4), side + COLUMN_GAP - width / 2 - 4)
     path = f"M{_fmt(points[0])} C{_fmt(points[1])} {_fmt(points[2])} {_fmt(points[3])}"
-    right = max(p[0] for p in points)
-    return PlacedEdge(edge, source.id, target.id, path, label[0], label[1], width, right)
+    return PlacedEdge(edge, source.id, target.id, path, x, y, width, side + bulge)
+
+
+def _link(edge: Edge, source: PlacedNode, target: PlacedNode, stub: str) -> PlacedEdge:
+    """Nodes in neighbouring columns: a curve across the gap. With ``stub`` "left" or
+    "right" the curve ends in a straight piece at that node's row, which carries the
+    label: labels then line up with the nodes instead of crowding where edges fan out."""
+    width = _label_width(edge)
+    left, right = (source, target) if source.x < target.x else (target, source)
+    a = (left.x + NODE_WIDTH, left.y + NODE_HEIGHT / 2)
+    b = (right.x, right.y + NODE_HEIGHT / 2)
+    length = width + 16
+    p = (a[0] + length, a[1]) if stub == "left" else a
+    q = (b[0] - length, b[1]) if stub == "right" else b
+    middle = (p[0] + q[0]) / 2
+    curve_lr = f"C{_fmt((middle, p[1]))} {_fmt((middle, q[1]))} {_fmt(q)}"
+    curve_rl = f"C{_fmt((middle, q[1]))} {_fmt((middle, p[1]))} {_fmt(p)}"
+    if left is source:
+        path = " ".join([f"M{_fmt(a)}", *([f"L{_fmt(p)}"] if p != a else []), curve_lr,
+                         *([f"L{_fmt(b)}"] if q != b else [])])  # fmt: skip
+    else:
+        path = " ".join([f"M{_fmt(b)}", *([f"L{_fmt(q)}"] if q != b else []), curve_rl,
+                         *([f"L{_fmt(a)}"] if p != a else [])])  # fmt: skip
+    if stub == "left":
+        x, y = (a[0] + p[0]) / 2, a[1]
+    elif stub == "right":
+        x, y = (q[0] + b[0]) / 2, b[1]
+    else:
+        x, y = _bezier(p, (middle, p[1]), (middle, q[1]), q, 0.5)
+        x = min(max(x, a[0] + width / 2 + 4), b[0] - width / 2 - 4)
+    return PlacedEdge(edge, source.id, target.id, path, x, y, width, b[0])
 
 
 def _separate_labels(edges: list[PlacedEdge]) -> None:
-    """Move labels down until none overlaps another (edges keep their paths)."""
+    """Move labels down until none overlaps another (edges keep their paths). Labels are
+    taken top to bottom; each goes below every earlier label it would sit on."""
+    step = LABEL_HEIGHT + 2
     placed: list[PlacedEdge] = []
     for edge in sorted(edges, key=lambda e: (e.label_y, e.label_x)):
-        moved = True
-        while moved:
-            moved = False
-            for other in placed:
-                if (abs(other.label_x - edge.label_x) < (other.label_width + edge.label_width) / 2
-                        and abs(other.label_y - edge.label_y) < LABEL_HEIGHT + 2):  # fmt: skip
-                    edge.label_y = other.label_y + LABEL_HEIGHT + 2
-                    moved = True
+        y = edge.label_y
+        above = sorted(other.label_y for other in placed
+                       if abs(other.label_x - edge.label_x)
+                       < (other.label_width + edge.label_width) / 2)  # fmt: skip
+        for other_y in above:  # ascending, so y only grows and never meets earlier ones
+            if abs(other_y - y) < step - 0.01:
+                y = other_y + step
+        edge.label_y = y
         placed.append(edge)
 
 
@@ -436,20 +474,28 @@ def layout(graph: Graph) -> Layout:
     layers = _order_layers(graph)
     placed = _place_nodes(graph, layers)
     column_of = {ref: index for index, layer in enumerate(layers) for ref in layer}
-    degree: dict[tuple[str, int], int] = defaultdict(int)
+
+    def side(ref: str, other: str) -> str:
+        """Which side of ``ref``'s box an edge to ``other`` leaves from."""
+        return "left" if column_of[other] < column_of[ref] else "right"
+
+    # Edges leaving each side of each node: a stub only goes where it is alone.
+    degree: dict[tuple[str, str], int] = defaultdict(int)
     for edge in graph.edges:
-        other = {edge.source: column_of[edge.target], edge.target: column_of[edge.source]}
-        for ref, column in other.items():
-            degree[(ref, column)] += 1
+        degree[(edge.source, side(edge.source, edge.target))] += 1
+        degree[(edge.target, side(edge.target, edge.source))] += 1
     edges = []
     for edge in graph.edges:
-        s_col, t_col = column_of[edge.source], column_of[edge.target]
-        crowded_source = degree[(edge.source, t_col)]
-        crowded_target = degree[(edge.target, s_col)]
-        edges.append(_place_edge(
-            edge, placed[edge.source], placed[edge.target],
-            near_target=crowded_target <= crowded_source,
-        ))  # fmt: skip
+        source, target = placed[edge.source], placed[edge.target]
+        if source.x == target.x:
+            edges.append(_arc(edge, source, target))
+            continue
+        left, right = sorted((edge.source, edge.target), key=column_of.__getitem__)
+        left_alone = degree[(left, "right")] == 1
+        right_alone = degree[(right, "left")] == 1
+        # Prefer the deeper end: columns grow with the distance from the root.
+        stub = "right" if right_alone else "left" if left_alone else ""
+        edges.append(_link(edge, source, target, stub))
     _separate_labels(edges)
     for placed_edge in edges:
         placed_edge.label_x = round(placed_edge.label_x, 1)

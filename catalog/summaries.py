@@ -18,8 +18,8 @@ __all__ = ["EntitySummary", "entity_path", "ref_parts", "short_ref", "summarize"
 def ref_parts(ref: str) -> tuple[str, str, str]:
     """(kind, namespace, name) of a canonical ref ``kind:namespace/name``; refs missing
     parts (as written in some spec fields) get ``""`` kind and the default namespace."""
-    kind, _, rest = ref.rpartition(":") if ":" in ref.split("/")[0] else ("", "", ref)
-    namespace, _, name = rest.rpartition("/")
+    kind, _, rest = ref.partition(":") if ":" in ref.split("/")[0] else ("", "", ref)
+    namespace, _, name = rest.partition("/") if "/" in rest else ("", "", rest)
     return kind, namespace or "default", name
 
 

@@ -160,3 +160,15 @@ def test_the_entity_page_runs_the_same_queries_for_5_or_50_relations(signed_in, 
     assert query_count(signed_in, "/catalog/default/component/big") == few <= 12
     body = signed_in.get("/catalog/default/component/big").content.decode()
     assert body.count('href="/catalog/default/resource/db-') == 50
+
+
+def test_refs_are_split_like_backstage_parses_them():
+    from catalog.summaries import entity_path, ref_parts, short_ref
+
+    assert ref_parts("resource:default/a:b") == ("resource", "default", "a:b")
+    assert ref_parts("team-a") == ("", "default", "team-a")
+    assert ref_parts("other/team-a") == ("", "other", "team-a")
+    assert entity_path("resource:default/a:b") == "/catalog/default/resource/a%3Ab"
+    assert short_ref("group:default/team-a", "group") == "team-a"
+    assert short_ref("group:ops/team-a", "group") == "ops/team-a"
+    assert short_ref("user:default/dev", "group") == "user:dev"

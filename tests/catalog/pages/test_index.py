@@ -151,3 +151,12 @@ def test_pages_need_a_signed_in_user(client, catalog):
     for url in ("/catalog/", "/apis/", "/catalog/default/component/checkout"):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_trigram_index_covers_the_text_filters_fields():
+    from importlib import import_module
+
+    from catalog.listing import TEXT_FIELDS
+
+    migration = import_module("catalog.migrations.0009_text_search_trigram_index")
+    assert set(migration.TEXT_KEYS) == set(TEXT_FIELDS)
