@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from catalog import graph as g
+from catalog.graph import walk
 from tests.catalog.conftest import ORG, SERVICE, register
 
 CHECKOUT = "component:default/checkout"
@@ -137,7 +138,7 @@ def test_one_query_per_hop_whatever_the_number_of_nodes(star):
 
 
 def test_refs_beyond_a_batch_are_chunked(star, monkeypatch):
-    monkeypatch.setattr(g, "BATCH", 25)
+    monkeypatch.setattr(walk, "BATCH", 25)
     with CaptureQueriesContext(connection) as queries:
         graph = g.neighbourhood("component:default/hub", 2, ALL)
     # Hop 1: one query; hop 2: 61 refs in 3 batches; the entity lookup: 62 refs, 3 batches.
