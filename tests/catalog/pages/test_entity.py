@@ -6,7 +6,12 @@ from __future__ import annotations
 from catalog import services
 from catalog.models import Entity, Star, Visit
 from portal.models import Job
-from portal.plugins import EntityContent, register_entity_tab, temporarily_registered
+from portal.plugins import (
+    EntityContent,
+    register_entity_card,
+    register_entity_tab,
+    temporarily_registered,
+)
 from tests.catalog.conftest import register
 from tests.catalog.pages.conftest import component, query_count
 
@@ -172,3 +177,23 @@ def test_refs_are_split_like_backstage_parses_them():
     assert short_ref("group:default/team-a", "group") == "team-a"
     assert short_ref("group:ops/team-a", "group") == "ops/team-a"
     assert short_ref("user:default/dev", "group") == "user:dev"
+
+
+def test_plugin_cards_show_on_the_overview_only_where_they_apply(signed_in, catalog):
+    def broken(entity, request):
+        raise RuntimeError("plugin bug")
+
+    def systems(entity):
+        return entity["kind"] == "System"
+
+    card = EntityContent("oncall", "On call", "components/empty_state.html", applies_to=systems,
+                         get_context=lambda e, r: {"heading": f"Pager for {e['kind']}"})
+    failing = EntityContent("flaky", "Flaky", "components/empty_state.html", applies_to=systems,
+                            get_context=broken)  # fmt: skip
+    with temporarily_registered():
+        register_entity_card(card)
+        register_entity_card(failing)
+        system = signed_in.get("/catalog/default/system/shop").content.decode()
+        assert "Pager for System" in system
+        assert "This section could not be shown (RuntimeError)" in system
+        assert "Pager for" not in signed_in.get(CHECKOUT).content.decode()
