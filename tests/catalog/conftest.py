@@ -103,6 +103,14 @@ spec: {type: database, owner: team-b}
 """
 
 
+def component(name: str, **fields: str) -> str:
+    """A Component document; ``fields`` go into spec (owner team-a unless given)."""
+    spec = {"type": "service", "lifecycle": "production", "owner": "team-a", **fields}
+    body = "".join(f"  {key}: {value}\n" for key, value in spec.items())
+    return (f"---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: {name}}}\n"
+            f"spec:\n{body}")  # fmt: skip
+
+
 def api_with_definition(name: str, definition: str) -> str:
     """An API entity document whose ``spec.definition`` is ``definition`` (YAML)."""
     return (

@@ -16,18 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog import graph as g
 from catalog.graph import walk
-from tests.catalog.conftest import ORG, SERVICE, register
+from tests.catalog.conftest import ORG, SERVICE, component, register
 
 CHECKOUT = "component:default/checkout"
 ALL = set(g.DEFAULT_RELATIONS)
-
-
-def component(name: str, **fields: str) -> str:
-    """A Component document; ``fields`` go into spec (owner team-a unless given)."""
-    spec = {"type": "service", "lifecycle": "production", "owner": "team-a", **fields}
-    body = "".join(f"  {key}: {value}\n" for key, value in spec.items())
-    return (f"---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: {name}}}\n"
-            f"spec:\n{body}")  # fmt: skip
 
 
 @pytest.fixture

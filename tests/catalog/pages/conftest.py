@@ -19,14 +19,6 @@ spec:
 """
 
 
-def component(name: str, **fields: str) -> str:
-    """A Component document; ``fields`` go into spec (owner team-a unless given)."""
-    spec = {"type": "service", "lifecycle": "production", "owner": "team-a", **fields}
-    body = "".join(f"  {key}: {value}\n" for key, value in spec.items())
-    return (f"---\napiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata: {{name: {name}}}\n"
-            f"spec:\n{body}")  # fmt: skip
-
-
 @pytest.fixture
 def catalog(files, db):
     """The demo-sized catalog registered from one file; returns its CatalogFiles."""

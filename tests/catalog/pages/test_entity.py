@@ -12,8 +12,8 @@ from portal.plugins import (
     register_entity_tab,
     temporarily_registered,
 )
-from tests.catalog.conftest import register
-from tests.catalog.pages.conftest import component, query_count
+from tests.catalog.conftest import component, register
+from tests.catalog.pages.conftest import query_count
 
 CHECKOUT = "/catalog/default/component/checkout"
 

@@ -7,8 +7,8 @@ import re
 
 from catalog import services
 from catalog.models import Star
-from tests.catalog.conftest import register
-from tests.catalog.pages.conftest import component, query_count
+from tests.catalog.conftest import component, register
+from tests.catalog.pages.conftest import query_count
 
 
 def names(response) -> list[str]:
