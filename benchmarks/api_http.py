@@ -49,17 +49,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from catalog_ingest import generate
 from harness import (
-    BENCH_DIR,
     PROJECT,
     WorkerPeaks,
     bench_module,
     greenroom_env,
+    left_running,
     manage,
     postgres_version,
+    resolve_output,
+    server_parser,
     start_gunicorn,
     status_kib,
     stop,
-    stop_command,
 )
 
 from tests.support.servers import free_port, postgres_server
@@ -196,41 +197,10 @@ def summary(result: dict) -> str:
     return "\n".join(lines)
 
 
-def left_running(web, cluster, port: int, tmp: Path) -> str:
-    return "\n".join(
-        [
-            "Left running (--keep):",
-            f"  API         http://127.0.0.1:{port}/api/catalog/entities/by-query?limit=1",
-            f"  gunicorn    master pid {web.pid}; stop: kill {web.pid}",
-            f"  PostgreSQL  postmaster pid {cluster.pid}; stop: {stop_command(cluster)}",
-            f"  files       {tmp} (server logs, app-config, var dir); remove after stopping both",
-        ]
-    )
-
-
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n", type=int, default=10_000, help="entities to generate")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(os.environ.get("WEB_CONCURRENCY", 3)),
-        help="gunicorn workers (production default: WEB_CONCURRENCY or 3)",
-    )
-    parser.add_argument("--port", type=int, help="gunicorn port (default: a free one)")
-    parser.add_argument(
-        "--keep", action="store_true", help="leave gunicorn and PostgreSQL running afterwards"
-    )
-    parser.add_argument("--label", help="default: greenroom-postgres-N")
-    parser.add_argument("--out", type=Path, help="default: benchmarks/results/<label>.json")
-    parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR)
+    parser = server_parser(__doc__, 10_000, "greenroom-postgres-{n}")
     parser.add_argument("bench_args", nargs="*", help="after --: passed to bench.py full")
-    args = parser.parse_args()
-    args.label = args.label or f"greenroom-postgres-{args.n}"
-    args.out = (args.out or PROJECT / "benchmarks" / "results" / f"{args.label}.json").resolve()
-    return args
+    return resolve_output(parser.parse_args())
 
 
 def main() -> None:
@@ -288,7 +258,8 @@ def main() -> None:
             print()
             print(summary(result))
             if keep:
-                print("\n" + left_running(web, cluster, port, tmp))
+                api = f"API         http://127.0.0.1:{port}/api/catalog/entities/by-query?limit=1"
+                print("\n" + left_running(web, cluster, tmp, api))
     finally:
         if not keep:
             shutil.rmtree(tmp, ignore_errors=True)

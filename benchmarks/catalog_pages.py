@@ -62,15 +62,15 @@ import httpx
 from api_http import ingest, versions
 from catalog_ingest import generate
 from harness import (
-    BENCH_DIR,
-    PROJECT,
     WorkerPeaks,
     bench_module,
     greenroom_env,
+    left_running,
     manage,
+    resolve_output,
+    server_parser,
     start_gunicorn,
     stop,
-    stop_command,
 )
 
 from tests.support.servers import free_port, postgres_server
@@ -481,44 +481,14 @@ def slow_queries(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def left_running(web, cluster, port: int, tmp: Path, password: str) -> str:
-    return "\n".join(
-        [
-            "Left running (--keep):",
-            f"  portal      http://127.0.0.1:{port}{HUB_PATH}  (sign in: {ADMIN} / {password})",
-            f"  gunicorn    master pid {web.pid}; stop: kill {web.pid}",
-            f"  PostgreSQL  postmaster pid {cluster.pid}; stop: {stop_command(cluster)}",
-            f"  files       {tmp} (server logs, app-config, var dir); remove after stopping both",
-        ]
-    )
-
-
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--n", type=int, default=100_000, help="entities to generate")
+    parser = server_parser(__doc__, 100_000, "pages-postgres-{n}")
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured requests per page")
-    parser.add_argument(
-        "--workers",
-        type=int,
-        default=int(os.environ.get("WEB_CONCURRENCY", 3)),
-        help="gunicorn workers (production default: WEB_CONCURRENCY or 3)",
-    )
-    parser.add_argument("--port", type=int, help="gunicorn port (default: a free one)")
-    parser.add_argument(
-        "--keep", action="store_true", help="leave gunicorn and PostgreSQL running afterwards"
-    )
-    parser.add_argument("--label", help="default: pages-postgres-N")
-    parser.add_argument("--out", type=Path, help="default: benchmarks/results/<label>.json")
-    parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR)
     args = parser.parse_args()
     if args.n < 1000 or args.requests < 1 or args.warmup < 0:
         parser.error("--n must be at least 1000, --requests at least 1, --warmup not negative")
-    args.label = args.label or f"pages-postgres-{args.n}"
-    args.out = (args.out or PROJECT / "benchmarks" / "results" / f"{args.label}.json").resolve()
-    return args
+    return resolve_output(args)
 
 
 def plan(catalog: Path, n: int, hub_file: Path) -> tuple[dict[str, Any], list[Page], tuple]:
@@ -594,7 +564,9 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], bool]:
             "versions": versions(),
         }
         if keep:
-            print("\n" + left_running(web, cluster, port, tmp, password))
+            portal = (f"portal      http://127.0.0.1:{port}{HUB_PATH}  "
+                      f"(sign in: {ADMIN} / {password})")
+            print("\n" + left_running(web, cluster, tmp, portal))
     return result, keep
 
 

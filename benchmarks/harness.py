@@ -9,6 +9,7 @@ so the harness can measure the database's memory and CPU.
 
 from __future__ import annotations
 
+import argparse
 import os
 import secrets
 import subprocess
@@ -83,18 +84,7 @@ def manage(env: dict[str, str], *args: str) -> tuple[float, str]:
 def start_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
     """gunicorn as the Procfile and the Dockerfile run it (sync workers, access log on
     stdout), bound to loopback, in its own session so it can outlive this script."""
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "portal.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--access-logfile",
-        "-",
-    ]
+    command = [*portal_process.gunicorn_command(port, workers), "--access-logfile", "-"]
     with log.open("ab") as out:
         process = subprocess.Popen(
             command,
@@ -166,3 +156,48 @@ class WorkerPeaks(threading.Thread):
         self.join(5)
         self.sample()
         return dict(self.peaks_kib)
+
+
+def server_parser(description: str, n: int, label: str) -> argparse.ArgumentParser:
+    """The options every HTTP benchmark takes: catalog size, gunicorn workers and port,
+    ``--keep``, where results go; ``label`` names the default result file (``{n}`` is
+    replaced by the size). ``resolve_output`` fills in the defaults after parsing."""
+    parser = argparse.ArgumentParser(
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=n, help="entities to generate")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("WEB_CONCURRENCY", 3)),
+        help="gunicorn workers (production default: WEB_CONCURRENCY or 3)",
+    )
+    parser.add_argument("--port", type=int, help="gunicorn port (default: a free one)")
+    parser.add_argument(
+        "--keep", action="store_true", help="leave gunicorn and PostgreSQL running afterwards"
+    )
+    parser.add_argument("--label", help=f"default: {label}")
+    parser.add_argument("--out", type=Path, help="default: benchmarks/results/<label>.json")
+    parser.add_argument("--bench-dir", type=Path, default=BENCH_DIR)
+    parser.set_defaults(label_pattern=label)
+    return parser
+
+
+def resolve_output(args: argparse.Namespace) -> argparse.Namespace:
+    """The default label and result path of ``server_parser``'s options."""
+    args.label = args.label or args.label_pattern.format(n=args.n)
+    args.out = (args.out or PROJECT / "benchmarks" / "results" / f"{args.label}.json").resolve()
+    return args
+
+
+def left_running(web: subprocess.Popen, cluster: Postgres, tmp: Path, first: str) -> str:
+    """What ``--keep`` left running and how to stop it; ``first`` is where to look."""
+    return "\n".join(
+        [
+            "Left running (--keep):",
+            f"  {first}",
+            f"  gunicorn    master pid {web.pid}; stop: kill {web.pid}",
+            f"  PostgreSQL  postmaster pid {cluster.pid}; stop: {stop_command(cluster)}",
+            f"  files       {tmp} (server logs, app-config, var dir); remove after stopping both",
+        ]
+    )

@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from catalog import services
@@ -25,8 +25,6 @@ from catalog.models import Entity, Location, LocationSource
 
 #: Messages listed per row; the change page shows them all.
 SHOWN_MESSAGES = 5
-#: Long paths and URLs wrap instead of pushing the changelist off the screen.
-LIST_STYLE = "margin:0;padding-left:1rem;overflow-wrap:anywhere;min-width:24rem;max-width:48rem"
 
 
 def _without_delete_selected(actions: dict[str, Any]) -> dict[str, Any]:
@@ -36,9 +34,14 @@ def _without_delete_selected(actions: dict[str, Any]) -> dict[str, Any]:
 
 def _message_list(lines: list[str], total: int) -> SafeString:
     """``lines`` as an escaped list, noting how many more there are."""
-    items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
-    more = format_html("<li>… {} in all</li>", total) if total > len(lines) else ""
-    return format_html('<ul style="{}">{}{}</ul>', LIST_STYLE, items, more)
+    context = {"lines": lines, "total": total, "more": total > len(lines)}
+    return render_to_string("admin/catalog/message_list.html", context)
+
+
+def _json(value: Any) -> SafeString:
+    """``value`` as indented JSON in a ``<pre>``, escaped by the template."""
+    text = json.dumps(value, indent=2)
+    return render_to_string("admin/catalog/json.html", {"text": text})
 
 
 def _location_problems(location: Location, limit: int | None = SHOWN_MESSAGES) -> SafeString:
@@ -233,11 +236,11 @@ class EntityAdmin(EntityActions):
 
     @admin.display(description="as authored")
     def authored_pretty(self, obj: Entity):
-        return format_html("<pre>{}</pre>", json.dumps(obj.authored, indent=2))
+        return _json(obj.authored)
 
     @admin.display(description="as served")
     def final_pretty(self, obj: Entity):
-        return format_html("<pre>{}</pre>", json.dumps(obj.final, indent=2))
+        return _json(obj.final)
 
 
 @admin.register(EntityWithErrors)

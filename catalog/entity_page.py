@@ -119,7 +119,11 @@ class EntityPage:
 def find_entity(namespace: str, kind: str, name: str) -> Entity | None:
     """The served entity row (with its location) at this address, any casing."""
     ref = f"{kind}:{namespace}/{name}".lower()
-    return Entity.objects.served().select_related("location").filter(ref=ref).first()
+    # The authored and processed copies are large and only refreshes read them.
+    rows = Entity.objects.served().select_related("location").defer(
+        "authored", "processed_json", "location__file_hashes", "location__problems"
+    )
+    return rows.filter(ref=ref).first()
 
 
 def load_entity_page(row: Entity, *, with_cards: bool = True) -> EntityPage:

@@ -100,15 +100,13 @@ def update_location(location: Location, location_type: str, target: str) -> None
     /locations/{id}``). Its id and Location entity stay; entities the new target no
     longer provides become orphans, as after any refresh. If a refresh of the old
     target is running, the new one is queued to run after it."""
-    from portal.jobs import enqueue
-
     target = _free_target(location_type, target, moving=location)
     location.type, location.target, location.file_hashes = location_type, target, {}
     location.save(update_fields=["type", "target", "file_hashes"])
     try:
         refresh(location)
     except LocationBusy:
-        enqueue("catalog.refresh_location", params={"location_id": str(location.pk)})
+        schedule_location_refresh(location)
 
 
 def analyze_location(location_type: str, target: str, catalog_filename: str = "") -> Analysis:
@@ -126,8 +124,16 @@ def analyze_location(location_type: str, target: str, catalog_filename: str = ""
 
 def unregister_location(location: Location) -> list[str]:
     """Remove a location and every entity it provided; return the removed refs."""
-    refs = list(location.entities.values_list("ref", flat=True))
-    ids = list(location.entities.values_list("id", flat=True))
+    rows = list(location.entities.values_list("id", "ref"))
+    _delete_entities(rows, location=location)
+    return [ref for _, ref in rows]
+
+
+def _delete_entities(rows: list[tuple[int, str]], location: Location | None = None) -> None:
+    """Delete the entities of (id, ref) ``rows`` (and ``location``, in the same
+    transaction), mark the served catalog changed, and restitch the entities that
+    pointed at them, once for the whole batch."""
+    ids, refs = [pk for pk, _ in rows], {ref for _, ref in rows}
     peers: set[str] = set()
     for batch in chunks(ids):
         peers.update(Relation.objects.filter(originating_id__in=batch)
@@ -135,10 +141,10 @@ def unregister_location(location: Location) -> list[str]:
     with transaction.atomic():
         for batch in chunks(ids):
             Entity.objects.filter(pk__in=batch).delete()
-        location.delete()
+        if location is not None:
+            location.delete()
         served_version.changed()
-    stitch_refs(peers - set(refs))
-    return refs
+    stitch_refs(peers - refs)
 
 
 def refresh(location: Location, config: CatalogSettings | None = None) -> ChangeSummary:
@@ -186,12 +192,10 @@ def _config_target(location: dict[str, Any]) -> str:
 
 def request_refresh(ref: str) -> Location:
     """Queue a refresh of the location providing ``ref`` (for ``POST /refresh``)."""
-    from portal.jobs import enqueue
-
     entity = Entity.objects.select_related("location").filter(ref=ref.lower()).first()
     if entity is None or entity.location is None:
         raise LocationError(f"Failed to schedule {ref} for refresh")
-    enqueue("catalog.refresh_location", params={"location_id": str(entity.location.pk)})
+    schedule_location_refresh(entity.location)
     return entity.location
 
 
@@ -233,15 +237,7 @@ def preview_location(location_type: str, target: str) -> TreeResult:
 
 def delete_entity(uid: str) -> bool:
     """Delete one entity by uid (its location may bring it back on the next refresh)."""
-    entity = Entity.objects.filter(uid=uid).only("id", "ref").first()
-    if entity is None:
-        return False
-    peers = set(Relation.objects.filter(originating_id=entity.pk)
-                .values_list("source_ref", flat=True).distinct())  # fmt: skip
-    entity.delete()
-    served_version.changed()
-    stitch_refs(peers - {entity.ref})
-    return True
+    return bool(delete_entities([uid]))
 
 
 def ancestry(ref: str) -> list[tuple[dict[str, Any], list[str]]]:
@@ -343,18 +339,9 @@ def delete_entities(uids: list[str]) -> list[str]:
     rows: list[tuple[int, str]] = []
     for batch in chunks(uids):
         rows += Entity.objects.filter(uid__in=batch).values_list("id", "ref")
-    ids, refs = [pk for pk, _ in rows], {ref for _, ref in rows}
-    peers: set[str] = set()
-    for batch in chunks(ids):
-        peers.update(Relation.objects.filter(originating_id__in=batch)
-                     .values_list("source_ref", flat=True).distinct())  # fmt: skip
-    if ids:
-        with transaction.atomic():
-            for batch in chunks(ids):
-                Entity.objects.filter(pk__in=batch).delete()
-            served_version.changed()
-        stitch_refs(peers - refs)
-    return sorted(refs)
+    if rows:
+        _delete_entities(rows)
+    return sorted(ref for _, ref in rows)
 
 
 def problem_line(problem: Any) -> str:

@@ -69,25 +69,19 @@ def stop(process: subprocess.Popen[str], timeout: int = 20) -> str:
     return output or ""
 
 
+def gunicorn_command(port: int, workers: int) -> list[str]:
+    """gunicorn serving the portal on loopback, as the Procfile runs it."""
+    return [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers)]  # fmt: skip
+
+
 @contextmanager
 def web_server(env: Mapping[str, str]) -> Iterator[str]:
     """Run gunicorn on a free port, as production does; yield its base URL."""
     from tests.support.servers import free_port, port_open, wait_for
 
     port = free_port()
-    process = start(
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "portal.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "1",
-        "--timeout",
-        "60",
-        env=env,
-    )
+    process = start(*gunicorn_command(port, workers=1), "--timeout", "60", env=env)
     try:
         wait_for(lambda: port_open(port) or process.poll() is not None, "gunicorn")
         if process.poll() is not None:
