@@ -7,7 +7,7 @@ entity (POST), so no tab may use those names.
 
 from django.urls import path
 
-from catalog.views import apis, definition, entity, index, register
+from catalog.views import apis, definition, entity, index, locations, register
 
 app_name = "catalog"
 
@@ -17,10 +17,10 @@ urlpatterns = [
     path("catalog/", index.index, name="index"),
     path("catalog/api-docs/", index.api_docs, name="api_docs"),
     path("catalog/register/", register.register, name="register"),
-    path("catalog/locations/", register.locations, name="locations"),
-    path("catalog/locations/<uuid:location_id>/refresh", register.refresh_location,
+    path("catalog/locations/", locations.locations, name="locations"),
+    path("catalog/locations/<uuid:location_id>/refresh", locations.refresh_location,
          name="location_refresh"),
-    path("catalog/locations/<uuid:location_id>/unregister", register.unregister_location,
+    path("catalog/locations/<uuid:location_id>/unregister", locations.unregister_location,
          name="location_unregister"),
     path("apis/", apis.apis, name="apis"),
     path(ENTITY, entity.overview, name="entity"),

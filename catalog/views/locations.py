@@ -1,0 +1,122 @@
+"""The registered locations: a paged list with each location's health, and the
+refresh and unregister actions.
+
+Every signed-in user may refresh and unregister, as in Backstage, except that
+locations from app-config cannot be unregistered here: the next config sync would
+bring them straight back, so the page says to remove them from app-config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from catalog import services
+from catalog.entity_page import safe_url
+from catalog.models import Location, LocationSource
+from catalog.views.register import MAX_ROWS
+
+__all__ = ["locations", "refresh_location", "unregister_location"]
+
+#: Locations per page on the locations list.
+PAGE_SIZE = 25
+
+
+@dataclass
+class LocationRow:
+    """A location as the list shows it."""
+
+    location: Location
+    entity_count: int
+    orphan_count: int
+
+    @property
+    def href(self) -> str:
+        """A link to the target, only for web URLs (a target is untrusted text)."""
+        return safe_url(self.location.target) if self.location.type == "url" else ""
+
+    @property
+    def problems(self) -> list[str]:
+        return [services.problem_line(p) for p in self.location.problems[:50]]
+
+    @property
+    def problem_count(self) -> int:
+        return len(self.location.problems)
+
+    @property
+    def from_config(self) -> bool:
+        return self.location.source == LocationSource.CONFIG
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def locations(request: HttpRequest) -> HttpResponse:
+    """Every registered location with its health, paged on the server: one query for
+    the page (entity counts are aggregated in it) and one for the total."""
+    queryset = (
+        Location.objects.defer("file_hashes")
+        .annotate(
+            entity_count=Count("entities", filter=~Q(entities__parent_ref="")),
+            orphan_count=Count("entities", filter=Q(entities__orphan=True)),
+        )
+        .order_by("created", "id")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [LocationRow(loc, loc.entity_count, loc.orphan_count) for loc in page]
+    context = {"page": page, "rows": rows}
+    template = "catalog/locations.html#location-list" if request.htmx else "catalog/locations.html"
+    return render(request, template, context)
+
+
+def _list_url(request: HttpRequest) -> str:
+    """The list page the request came from (only its page number is kept)."""
+    page = request.POST.get("page", "")
+    url = reverse("catalog:locations")
+    return f"{url}?page={page}" if page.isdigit() and page != "1" else url
+
+
+@require_POST
+def refresh_location(request: HttpRequest, location_id: UUID) -> HttpResponse:
+    """Queue a refresh of the location; HTMX gets the queued badge in place of the
+    button, others go back to the list with a message."""
+    location = get_object_or_404(Location, pk=location_id)
+    services.schedule_location_refresh(location, user=request.user)
+    if request.htmx:
+        return render(request, "catalog/locations.html#refresh-queued", {"location": location})
+    messages.info(request, f"Refresh of {location.ref} queued; reload this page in a moment to "
+                           "see the result.")  # fmt: skip
+    return redirect(_list_url(request))
+
+
+@require_http_methods(["GET", "POST"])
+def unregister_location(request: HttpRequest, location_id: UUID) -> HttpResponse:
+    """GET: what unregistering removes; POST: unregister. Config locations are refused
+    (403): they come back from app-config on the next sync."""
+    location = get_object_or_404(Location, pk=location_id)
+    from_config = location.source == LocationSource.CONFIG
+    if request.method == "POST" and not from_config:
+        refs = services.unregister_location(location)
+        removed = sum(1 for ref in refs if ref != location.entity_ref)
+        messages.success(request, f"Unregistered {location.ref}; removed {removed} "
+                                  f"entit{'y' if removed == 1 else 'ies'}.")  # fmt: skip
+        return redirect("catalog:locations")
+    entities = location.entities.exclude(parent_ref="").order_by("kind", "namespace", "name")
+    count = entities.count()
+    context = {
+        "location": location,
+        "from_config": from_config,
+        "entities": list(entities.values_list("ref", "orphan")[:MAX_ROWS]),
+        "entity_count": count,
+        "hidden_rows": max(0, count - MAX_ROWS),
+    }
+    status = 403 if request.method == "POST" else 200
+    return render(request, "catalog/location_unregister.html", context, status=status)
