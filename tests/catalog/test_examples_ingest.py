@@ -9,10 +9,12 @@ import pytest
 
 from catalog import services
 from catalog.models import Entity
+from portal.conf import load_app_config
 
 pytestmark = pytest.mark.django_db
 
-DEMO = Path(__file__).resolve().parents[2] / "catalog" / "demo" / "backstage"
+PROJECT = Path(__file__).resolve().parents[2]
+DEMO = PROJECT / "catalog" / "demo" / "backstage"
 EXAMPLES = DEMO / "catalog-model-examples"
 
 
@@ -66,3 +68,25 @@ def test_relations_match_backstage_for_representative_entities(examples) -> None
     assert ("apiProvidedBy", "component:default/petstore") in relations("api:default/petstore")
     assert ("hasMember", "user:default/breanna.davison") in relations("group:default/team-a")
     assert ("memberOf", "group:default/team-a") in relations("user:default/breanna.davison")
+
+
+@pytest.fixture
+def demo_catalog(settings):
+    """The catalog ``make run`` loads: the locations of the project's app-config.yaml."""
+    config = load_app_config([PROJECT / "app-config.yaml"], {})
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": config["catalog"]}
+    services.sync_config_locations()
+    for location in services.Location.objects.all():
+        services.refresh(location)
+
+
+def test_the_demo_catalog_loads_without_processing_errors(demo_catalog) -> None:
+    assert list(services.processing_errors()) == []
+    assert not Entity.objects.filter(orphan=True).exists()
+    # The APIs upstream reads from github.com come with local definitions.
+    search = Entity.objects.get(ref="api:default/wayback-search").final
+    assert search["spec"]["definition"].startswith("openapi:")
+    provided = {r["targetRef"] for r in Entity.objects.get(ref="component:default/wayback-search")
+                .final["relations"] if r["type"] == "providesApi"}  # fmt: skip
+    assert provided == {"api:default/wayback-search"}
+    assert Entity.objects.filter(ref__in=provided).count() == 1
