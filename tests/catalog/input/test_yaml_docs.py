@@ -23,11 +23,12 @@ def only(text: str) -> object:
 
 
 def rejected(data: str | bytes, match: str, **kwargs) -> YamlError:
-    """Parse ``data``, expect a YamlError matching ``match`` within 2 seconds."""
+    """Parse ``data``, expect a YamlError matching ``match`` within 10 seconds: a limit
+    that is checked too late takes minutes, while a loaded CI machine may take 2 s."""
     started = time.perf_counter()
     with pytest.raises(YamlError, match=match) as caught:
         parse(data, **kwargs)
-    assert time.perf_counter() - started < 2
+    assert time.perf_counter() - started < 10
     message = str(caught.value)
     assert message.startswith("catalog-info.yaml")
     assert "\n" not in message
