@@ -168,14 +168,15 @@ def delete_entity(request: HttpRequest, uid: str) -> HttpResponse:
 
 @api_view("GET")
 def entity_ancestry(request: HttpRequest, kind: str, namespace: str, name: str) -> JsonResponse:
-    """GET /entities/by-name/{kind}/{namespace}/{name}/ancestry."""
+    """GET /entities/by-name/{kind}/{namespace}/{name}/ancestry. As in Backstage,
+    ``rootEntityRef`` is the entity asked about (the root of the walk up its parents),
+    not the top Location."""
     ref = f"{kind}:{namespace}/{name}".lower()
     chain = services.ancestry(ref)
     if not chain:
         raise ApiError("NotFoundError", f"No such entity {ref}")
-    root = chain[-1][0]
     return JsonResponse({
-        "rootEntityRef": entity_ref(root),
+        "rootEntityRef": entity_ref(chain[0][0]),
         "items": [{"entity": entity, "parentEntityRefs": parents} for entity, parents in chain],
     })  # fmt: skip
 

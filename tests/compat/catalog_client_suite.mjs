@@ -390,7 +390,8 @@ check('getEntityAncestors: the component up to its registered root', async ({ cl
   assert.equal(ancestry.items[0].entity.metadata.name, 'checkout');
   const refs = ancestry.items.map((item) => refOf(item.entity));
   assert.ok(refs.includes('location:default/compat-root'), `no compat-root in ${refs}`);
-  assert.match(ancestry.rootEntityRef, /^location:default\/generated-/);
+  assert.equal(ancestry.rootEntityRef, 'component:default/checkout');
+  assert.match(refs[refs.length - 1], /^location:default\/generated-/);
   assert.deepEqual(ancestry.items[0].parentEntityRefs, ['location:default/compat-root']);
 });
 

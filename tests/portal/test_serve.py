@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -111,3 +112,24 @@ def test_serve_uses_the_admin_password_from_the_environment(tmp_path: Path) -> N
         sign_in(f"http://127.0.0.1:{port}", "a-chosen-password-123")
     finally:
         serve.interrupt()
+
+
+def test_a_first_start_that_fails_leaves_the_password_for_the_next_start(tmp_path: Path) -> None:
+    """The README's first-start banner (with the generated password) appears on the
+    first start that serves, even after an earlier attempt failed (port taken)."""
+    env = portal_env(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        failed = Serve(env, taken.getsockname()[1])
+        assert failed.process.wait(timeout=90) != 0
+    assert "with password:" not in failed.output
+    port = free_port()
+    serve = Serve(env, port)
+    try:
+        serve.wait_running()
+        assert re.search(r"Sign in as 'admin' with password: \S+\n"
+                         r"  \(shown once; set GREENROOM_ADMIN_PASSWORD", serve.output)
+        assert "shown on the first start" not in serve.output
+    finally:
+        assert serve.interrupt() == 0

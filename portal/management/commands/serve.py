@@ -35,7 +35,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
-        _, password = ensure_admin(os.environ.get("GREENROOM_ADMIN_PASSWORD") or None)
         call_command("collectstatic", interactive=False, verbosity=0)
         # Read catalog locations that were never read (the demo catalog on a first
         # start) before serving, so the catalog is not empty; the worker does the rest.
@@ -43,6 +42,9 @@ class Command(BaseCommand):
         children = self._start(options["bind"], options["web_workers"])
         try:
             self._wait_until_serving(options["bind"], children)
+            # The account is made only once the portal serves, so a first start that
+            # fails earlier does not create a password nobody was shown.
+            _, password = ensure_admin(os.environ.get("GREENROOM_ADMIN_PASSWORD") or None)
             self._announce(options["bind"], password)
             self._supervise(children)
         finally:
