@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from catalog import stars
+from catalog.health import catalog_health
 from catalog.listing import kind_options
 from catalog.lookup import entities_by_ids, summaries_by_ref
-from catalog.models import Entity, EntityField, Location
+from catalog.models import Entity, EntityField
 from catalog.people import identity
 from catalog.summaries import summarize
 
@@ -47,11 +46,6 @@ def team_context(request: Any) -> dict[str, Any]:
 
 
 def health_context(request: Any) -> dict[str, Any]:
-    """Entities per kind, and how many entities and locations report problems."""
-    troubled = Location.objects.filter(~Q(last_error="") | ~Q(problems=[])).count()
-    return {
-        "kinds": kind_options(),
-        "entity_errors": Entity.objects.exclude(errors=[]).count(),
-        "location_errors": troubled,
-        "orphans": Entity.objects.filter(orphan=True).count(),
-    }
+    """Entities per kind, and how many entities and locations need attention: the
+    same things ``catalog errors`` lists (catalog.health), each badge a link to them."""
+    return {"kinds": kind_options(), "health": catalog_health()}

@@ -12,18 +12,20 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 
 from catalog.api.facets import facet_counts_json
 from catalog.api.filters import filter_condition
 from catalog.api.ordering import page_by_one_field
 from catalog.api.query import full_text_hits
+from catalog.health import ORPHANS, WITH_ERRORS
 from catalog.lookup import entities_by_ids
 from catalog.models import Entity, EntityField
-from catalog.summaries import EntitySummary, summarize
+from catalog.summaries import EntitySummary, ref_parts, summarize
 
-__all__ = ["FACETS", "SORTS", "Listing", "facet_options", "kind_options", "listing_page"]
+__all__ = ["FACETS", "SORTS", "STATUSES", "Listing", "facet_options", "kind_options",
+           "listing_page", "status_options", "text_words"]  # fmt: skip
 
 #: URL parameter -> indexed field, for the filters shown beside the table.
 FACETS = {
@@ -34,9 +36,13 @@ FACETS = {
     "namespace": "metadata.namespace",
     "system": "spec.system",
 }
+#: The processing-status filter: URL value -> (label, condition on the entity row).
+#: Each condition has its own partial index (migrations 0008 and 0010).
+STATUSES = {"errors": ("Has errors", WITH_ERRORS), "orphan": ("Orphan", ORPHANS)}
 #: Sortable column -> indexed field.
 SORTS = {
     "name": "metadata.name",
+    "kind": "kind",
     "system": "spec.system",
     "owner": "spec.owner",
     "type": "spec.type",
@@ -50,6 +56,8 @@ TEXT_FIELDS = ["metadata.name", "metadata.title", "metadata.description", "metad
                "spec.profile.displayname"]  # fmt: skip
 PAGE_SIZES = (25, 50, 100)
 MAX_TEXT = 200
+#: Words of a text filter that are looked for (the rest are ignored).
+MAX_WORDS = 10
 #: Values a filter lists (the most common first); chosen values are always listed.
 MAX_OPTIONS = 100
 MAX_PAGE = 100_000
@@ -61,6 +69,12 @@ def _positive(value: str | None, default: int, maximum: int) -> int:
     except ValueError:
         return default
     return min(max(number, 1), maximum)
+
+
+def text_words(text: str) -> list[str]:
+    """The words of a text filter, each looked for on its own and in any order, as
+    Backstage's catalog page does (``main artist`` finds "Artist main website")."""
+    return list(dict.fromkeys(text.lower().split()))[:MAX_WORDS]
 
 
 def _chosen(params: QueryDict) -> dict[str, list[str]]:
@@ -77,6 +91,7 @@ class Listing:
     kind: str = "component"
     chosen: dict[str, list[str]] = field(default_factory=dict)
     text: str = ""
+    statuses: list[str] = field(default_factory=list)
     mine: bool = False
     starred: bool = False
     sort: str = "name"
@@ -94,6 +109,7 @@ class Listing:
             kind=params.get("kind", default_kind).strip().lower()[:63],
             chosen=_chosen(params),
             text=params.get("q", "").strip().lower()[:MAX_TEXT],
+            statuses=[s for s in STATUSES if s in params.getlist("status")],
             mine=params.get("show") == "owned",
             starred=params.get("show") == "starred",
             sort=sort if sort in SORTS else "name",
@@ -104,6 +120,15 @@ class Listing:
 
     def is_chosen(self, name: str, value: str) -> bool:
         return value.lower() in {v.lower() for v in self.chosen.get(name, [])}
+
+
+def _with_status(statuses: list[str]) -> QuerySet[Entity]:
+    """Ids of the entities in any of ``statuses``: one subquery per status, each read
+    from its own small partial index, united. As a condition on the entity row next
+    to ``kind``, SQLite would walk every entity of the kind instead."""
+    first, *others = [Entity.objects.filter(STATUSES[status][1]).values("pk")
+                      for status in statuses]  # fmt: skip
+    return first.union(*others) if others else first
 
 
 def _condition(listing: Listing, my_refs: list[str], starred: list[str]) -> Q:
@@ -117,8 +142,10 @@ def _condition(listing: Listing, my_refs: list[str], starred: list[str]) -> Q:
         condition &= Q(pk__in=owned.values("entity_id"))
     if listing.starred:
         condition &= Q(ref__in=starred)
+    if listing.statuses:
+        condition &= Q(pk__in=_with_status(listing.statuses))
     if listing.text:
-        condition &= full_text_hits(listing.text, TEXT_FIELDS)
+        condition &= full_text_hits(text_words(listing.text), TEXT_FIELDS)
     return condition
 
 
@@ -169,10 +196,37 @@ def facet_options(listing: Listing) -> dict[str, list[dict[str, Any]]]:
     options = {}
     for name, key in FACETS.items():
         values = sorted(counts.get(key, []), key=lambda v: (-v["count"], v["value"].lower()))
-        marked = [{**v, "selected": listing.is_chosen(name, v["value"])} for v in values]
+        marked = [{**v, **_label(name, v["value"]), "selected": listing.is_chosen(name, v["value"])}
+                  for v in values]  # fmt: skip
         shown = [v for i, v in enumerate(marked) if i < MAX_OPTIONS or v["selected"]]
         options[name] = {"values": shown, "hidden": len(marked) - len(shown)}
     return options
+
+
+def _label(facet: str, value: str) -> dict[str, str]:
+    """How a filter value is shown: owners by name with their kind beside it, so that
+    the Group ``guest`` (what a bare ``spec.owner: guest`` means) and the User
+    ``user:guest`` are told apart; other values as they are."""
+    if facet != "owner":
+        return {"label": value, "kind": ""}
+    kind, namespace, name = ref_parts(value)
+    return {"label": name if namespace == "default" else f"{namespace}/{name}",
+            "kind": kind.lower()}  # fmt: skip
+
+
+def status_options(listing: Listing) -> list[dict[str, Any]]:
+    """The processing-status filter's values with their counts among served entities
+    of the chosen kind (those with none left out unless chosen), in one query that
+    reads only the two small indexes."""
+    matching = Entity.objects.served().filter(pk__in=_with_status(list(STATUSES)))
+    if listing.kind:
+        matching = matching.filter(kind=listing.kind)
+    counts = matching.aggregate(**{name: Count("pk", filter=condition)
+                                   for name, (_, condition) in STATUSES.items()})  # fmt: skip
+    return [{"value": name, "label": label, "count": counts[name],
+             "selected": name in listing.statuses}
+            for name, (label, _) in STATUSES.items()
+            if counts[name] or name in listing.statuses]  # fmt: skip
 
 
 def kind_options() -> list[dict[str, Any]]:

@@ -121,7 +121,7 @@ class Entity(models.Model):
     content_hash = models.CharField(max_length=64)
     #: Processing errors shown in ``status.items`` (the entity keeps its last good state).
     errors = models.JSONField(default=list, blank=True)
-    orphan = models.BooleanField(default=False, db_index=True)
+    orphan = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -138,6 +138,10 @@ class Entity(models.Model):
             # small index instead of every entity row.
             models.Index(fields=["id"], condition=~models.Q(errors=[]),
                          name="catalog_entity_with_errors"),
+            # Orphans are few as well (the catalog's orphan filter, the home page's
+            # count); an index over every entity's flag would serve neither on SQLite.
+            models.Index(fields=["id"], condition=models.Q(orphan=True),
+                         name="catalog_entity_orphans"),
         ]
 
     def __str__(self) -> str:

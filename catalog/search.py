@@ -1,12 +1,13 @@
 """The catalog as a source for the portal's search box: entities whose name, title,
-description or tags contain the query, names matching best."""
+description or tags contain every word of the query (in any order, as the catalog
+page's text filter), names matching best."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from catalog.api.query import full_text_hits
-from catalog.listing import TEXT_FIELDS
+from catalog.listing import TEXT_FIELDS, text_words
 from catalog.lookup import entities_by_ids
 from catalog.models import Entity
 from catalog.summaries import summarize
@@ -19,10 +20,10 @@ MAX_RESULTS = 50
 
 def search_entities(query: str, user: Any) -> list[SearchResult]:
     """Up to MAX_RESULTS entities matching ``query``; an exact name scores highest."""
-    term = query.strip().lower()
-    if not term:
+    term, words = query.strip().lower(), text_words(query)
+    if not words:
         return []
-    matching = Entity.objects.served().filter(full_text_hits(term, TEXT_FIELDS))
+    matching = Entity.objects.served().filter(full_text_hits(words, TEXT_FIELDS))
     rows = matching.order_by("name").values_list("pk", "etag")[:MAX_RESULTS]
     results = []
     for summary in map(summarize, entities_by_ids(rows)):

@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from catalog import health
 from catalog.config import CatalogSettings, catalog_settings
+from catalog.health import problem_line
 from catalog.ingestion import served_version
 from catalog.ingestion.analyze import Analysis, NotAUrl, analyze
 from catalog.ingestion.refresh import LocationBusy, refresh_location
@@ -30,8 +32,10 @@ __all__ = [
     "Analysis",
     "LocationBusy",
     "LocationError",
+    "LocationRefused",
     "analyze_location",
     "ancestry",
+    "check_registrable",
     "delete_entities",
     "delete_entity",
     "export_entities",
@@ -69,12 +73,31 @@ def _check_type(location_type: str) -> None:
                             f"{', '.join(LOCATION_TYPES)}")  # fmt: skip
 
 
+class LocationRefused(LocationError):
+    """Registering would store a location that brings nothing: it cannot be read, or
+    no document in it can be imported. The message says why, problem by problem."""
+
+
+#: Problems a refusal lists; the rest are counted.
+_REFUSAL_LINES = 20
+
+
+def _normal_target(location_type: str, target: str) -> str:
+    """``target`` as stored: file paths absolute and resolved (``~nosuchuser/x`` or a
+    path the system cannot resolve is an input error, not a crash)."""
+    if location_type != "file":
+        return target
+    try:
+        return str(Path(target).expanduser().resolve())
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise LocationError(f"Cannot use the file location {target!r}: {exc}") from None
+
+
 def _free_target(location_type: str, target: str, moving: Location | None = None) -> str:
     """``target`` normalised (file paths resolved); ConflictError if another location
     already has it."""
     _check_type(location_type)
-    if location_type == "file":
-        target = str(Path(target).expanduser().resolve())
+    target = _normal_target(location_type, target)
     others = Location.objects.filter(type=location_type, target=target)
     if moving is not None:
         others = others.exclude(pk=moving.pk)
@@ -86,13 +109,38 @@ def _free_target(location_type: str, target: str, moving: Location | None = None
 
 
 def register_location(location_type: str, target: str, *, source: str = LocationSource.API,
-                      presence: str = "required", refresh_now: bool = True
-                      ) -> tuple[Location, ChangeSummary | None]:  # fmt: skip
-    """Register a root location and (by default) read it right away."""
+                      presence: str = "required", refresh_now: bool = True,
+                      vet: bool = False) -> tuple[Location, ChangeSummary | None]:  # fmt: skip
+    """Register a root location and (by default) read it right away. With ``vet`` (the
+    Register page and ``catalog register``) a location that check_registrable refuses
+    is not stored."""
     target = _free_target(location_type, target)
+    if vet:
+        check_registrable(location_type, target)
     location = Location.objects.create(type=location_type, target=target, source=source,
                                        presence=presence)  # fmt: skip
     return location, (refresh(location) if refresh_now else None)
+
+
+def check_registrable(location_type: str, target: str) -> TreeResult:
+    """Read ``type:target`` as registering would, storing nothing, and raise
+    LocationRefused unless it reads and holds at least one entity that can be imported.
+    Problems in some documents do not refuse the others: they are shown on the
+    location, as after any refresh. One rule for the Register page and the CLI."""
+    tree = preview_location(location_type, target)
+    if tree.root_error:
+        raise LocationRefused(f"Could not read {location_type}:{target}: {tree.root_error}")
+    if any(emitted.parent_ref for emitted in tree.entities):
+        return tree
+    if not tree.problems:
+        raise LocationRefused(f"Nothing in {location_type}:{target} can be imported: no "
+                              "entities found")  # fmt: skip
+    lines = [problem.line() for problem in tree.problems[:_REFUSAL_LINES]]
+    more = len(tree.problems) - len(lines)
+    if more:
+        lines.append(f"... and {more} more")
+    raise LocationRefused(f"Nothing in {location_type}:{target} can be imported:\n  "
+                          + "\n  ".join(lines))  # fmt: skip
 
 
 def update_location(location: Location, location_type: str, target: str) -> None:
@@ -268,28 +316,24 @@ def export_entities() -> Iterator[str]:
 
 
 def processing_errors() -> Iterator[str]:
-    """One line per current problem: location read errors, document problems, and
-    errors on entities that keep their last good state."""
-    for location in Location.objects.order_by("created"):
-        if location.last_error:
-            yield f"{location.ref}: {location.last_error}"
-        for problem in location.problems:
-            yield Problem(**problem).line()
-    for ref, errors in (
-        Entity.objects.exclude(errors=[]).order_by("ref").values_list("ref", "errors")
-    ):
-        for error in errors:
-            yield f"{ref}: {error['name']}: {error['message']}"
+    """One line per thing that needs attention, each error once though it may be
+    stored in several places (catalog.health): what ``catalog errors`` prints and
+    what the home page and the Locations pages count."""
+    return health.processing_errors()
 
 
 def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
     """Check catalog files without storing anything (for CI); returns (entity count,
-    problems). Location entities' targets are followed; every kind is allowed."""
+    problems). Location entities' targets are followed; every kind is allowed. A
+    missing file is a problem of its own: the other files are still checked."""
     config = catalog_settings()
     rules = CatalogRules([Rule(tuple((k.lower(), None) for k in BUILTIN_KINDS))])
     count, problems = 0, []
     for path in paths:
         resolved = path.resolve()
+        if not resolved.is_file():
+            problems.append(Problem(f"file:{resolved}", "no such file"))
+            continue
         policy = replace(config.policy, file_roots=(*config.policy.file_roots, resolved.parent))
         tree: TreeResult = read_tree(
             "file", str(resolved), presence="required", rules=rules,
@@ -304,11 +348,10 @@ def find_location(location_type: str, target: str) -> Location | None:
     """The registered location ``type:target`` (file paths compared resolved, as
     register_location stores them), or None: lets a page say "already registered"
     before anyone presses Import."""
-    if location_type == "file":
-        try:
-            target = str(Path(target).expanduser().resolve())
-        except (OSError, ValueError):  # a NUL byte, a path too long: nothing has it
-            return None
+    try:
+        target = _normal_target(location_type, target)
+    except LocationError:  # a NUL byte, a path too long: nothing has it
+        return None
     return Location.objects.filter(type=location_type, target=target).first()
 
 
@@ -342,13 +385,3 @@ def delete_entities(uids: list[str]) -> list[str]:
     if rows:
         _delete_entities(rows)
     return sorted(ref for _, ref in rows)
-
-
-def problem_line(problem: Any) -> str:
-    """A problem stored on a location as ``file:document:field: message`` (what
-    ``catalog errors`` prints); a row not in the stored shape is shown as it is
-    rather than breaking the page that lists it."""
-    try:
-        return Problem(**problem).line()
-    except TypeError:
-        return str(problem)

@@ -2,7 +2,8 @@
 
 Entity pages live at Backstage's address, ``/catalog/<namespace>/<kind>/<name>``; a
 tab adds one segment. ``star``, ``refresh`` and ``unregister`` are actions on the
-entity (POST), so no tab may use those names.
+entity (POST), ``definition`` serves an API's definition file and ``inspect`` is the
+Inspect entity page, so no tab may use those names.
 """
 
 from django.urls import path
@@ -18,6 +19,7 @@ urlpatterns = [
     path("catalog/api-docs/", index.api_docs, name="api_docs"),
     path("catalog/register/", register.register, name="register"),
     path("catalog/locations/", locations.locations, name="locations"),
+    path("catalog/locations/<uuid:location_id>/", locations.location_detail, name="location"),
     path("catalog/locations/<uuid:location_id>/refresh", locations.refresh_location,
          name="location_refresh"),
     path("catalog/locations/<uuid:location_id>/unregister", locations.unregister_location,
@@ -28,5 +30,6 @@ urlpatterns = [
     path(f"{ENTITY}/refresh", entity.refresh, name="entity_refresh"),
     path(f"{ENTITY}/unregister", entity.unregister, name="entity_unregister"),
     path(f"{ENTITY}/definition", definition.raw_definition, name="entity_definition"),
+    path(f"{ENTITY}/inspect", entity.inspect, name="entity_inspect"),
     path(f"{ENTITY}/<str:tab>", entity.tab, name="entity_tab"),
 ]

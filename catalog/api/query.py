@@ -11,7 +11,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import operator
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from functools import reduce
 from typing import Any
 
 from django.db.models import Q
@@ -187,18 +190,31 @@ def _term_hits(query: Query) -> Q:
     return full_text_hits(query.term, query.term_fields or [query.order_field or "metadata.uid"])
 
 
-def full_text_hits(term: str, fields: list[str]) -> Q:
-    """The entities where one of ``fields`` contains ``term`` (lower-cased), as a ``Q``.
+def full_text_hits(terms: str | Sequence[str], fields: list[str]) -> Q:
+    """The entities where one of ``fields`` contains ``terms`` (lower-cased), as a ``Q``.
 
-    The ``LIKE '%term%'`` scan runs once per request and its hits are handed to the
-    page and the count as a list: as a subquery, PostgreSQL walks entities in uid
-    order probing each for a match, which costs more the rarer the term. Terms that
-    match very many entities stay a subquery rather than a huge list.
+    A string is one term, matched as a whole: the API's ``fullTextFilter``, which
+    Backstage's backend matches as one substring. A sequence of words must each be
+    contained in some field, in any order: the pages' text filters, as Backstage's
+    frontend EntityTextFilter splits what people type.
+
+    Each term's ``LIKE '%term%'`` scan (the trigram index of migration 0009 on
+    PostgreSQL) gives a set of entities; the database intersects them (``INTERSECT``),
+    so any number of words costs one query, run once per request, whose hits are
+    handed to the page and the count as a list: as a subquery, PostgreSQL walks
+    entities in uid order probing each for a match, which costs more the rarer the
+    term. Terms that match very many entities stay subqueries rather than a huge list.
     """
-    rows = EntityField.objects.filter(key__in=fields, value__contains=term)
-    hits = list(rows.values_list("entity_id", flat=True).distinct()[: INLINE_HITS + 1])
+    words = [terms] if isinstance(terms, str) else list(dict.fromkeys(terms))
+    if not words:
+        return Q()
+    per_word = [EntityField.objects.filter(key__in=fields, value__contains=word)
+                .values_list("entity_id", flat=True) for word in words]  # fmt: skip
+    first, *others = per_word
+    every = first.intersection(*others) if others else first.distinct()
+    hits = list(every[: INLINE_HITS + 1])
     if len(hits) > INLINE_HITS:
-        return Q(pk__in=rows.values("entity_id"))
+        return reduce(operator.and_, (Q(pk__in=rows) for rows in per_word))
     return Q(pk__in=hits)
 
 

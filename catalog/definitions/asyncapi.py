@@ -1,5 +1,7 @@
 """A summary of an AsyncAPI document for its API's page: title, versions, servers,
 channels with their operations and message names, for AsyncAPI 2.x and 3.x.
+Descriptions are CommonMark in AsyncAPI; ``description_html`` renders and sanitises
+them (catalog.definitions.markdown).
 
 The document is untrusted: every lookup tolerates a wrong shape, ``$ref`` chains are
 followed a bounded number of hops, lists are capped, and what could not be read is
@@ -11,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
+
+from django.utils.safestring import SafeString
+
+from catalog.definitions.markdown import markdown_html
 
 __all__ = [
     "AsyncApiSummary",
@@ -44,8 +50,18 @@ class AsyncOperation:
         return self.action if self.action in known else "other"
 
 
+class _Described:
+    """A part of the document with a Markdown ``description``."""
+
+    description: str
+
+    @property
+    def description_html(self) -> SafeString:
+        return markdown_html(self.description)
+
+
 @dataclass
-class AsyncChannel:
+class AsyncChannel(_Described):
     name: str
     address: str = ""
     description: str = ""
@@ -53,7 +69,7 @@ class AsyncChannel:
 
 
 @dataclass
-class AsyncServer:
+class AsyncServer(_Described):
     name: str
     url: str = ""
     protocol: str = ""
@@ -61,7 +77,7 @@ class AsyncServer:
 
 
 @dataclass
-class AsyncApiSummary:
+class AsyncApiSummary(_Described):
     """What the page lists of an AsyncAPI document; ``problems`` names what was skipped."""
 
     spec_version: str = ""

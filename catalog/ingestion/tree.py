@@ -305,7 +305,8 @@ class _Walker:
 
     def _file_failed(self, key: str, parent: Emitted, error: CatalogError) -> None:
         self.result.failed_files.add(key)
-        message = str(error)
+        # The problem names the file already; a YAML error's own text would repeat it.
+        message = error.located if isinstance(error, YamlError) else str(error)
         if not parent.parent_ref:
             self.result.root_error = message
         self.fail(Problem(key, message, entity=parent.ref), error)

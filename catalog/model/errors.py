@@ -45,15 +45,31 @@ class InvalidEntityRef(EntityValidationError):
 class YamlError(CatalogError):
     """A catalog file is not acceptable YAML (syntax, limits, tags, encoding).
 
+    The message is ``source:line:column: detail`` (compiler style, for the command
+    line); ``located`` is the same without the source, for a problem row that names
+    the file already.
+
     Attributes:
         line: 1-based line of the problem when known.
+        column: 1-based column of the problem when known.
     """
 
     name = "InputError"
 
-    def __init__(self, message: str, *, line: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, source: str, detail: str, *, line: int | None = None,
+                 column: int | None = None) -> None:  # fmt: skip
+        where = f"{source}:{line}:{column}" if line is not None else source
+        super().__init__(f"{where}: {detail}")
+        self.detail = detail
         self.line = line
+        self.column = column
+
+    @property
+    def located(self) -> str:
+        """``line L, column C: detail``, or the detail alone when no line is known."""
+        if self.line is None:
+            return self.detail
+        return f"line {self.line}, column {self.column}: {self.detail}"
 
 
 class ReadError(CatalogError):

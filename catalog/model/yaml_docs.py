@@ -137,7 +137,7 @@ def parse_documents(
         index = 0
         while loader.check_node():
             if index >= limits.max_documents:
-                raise YamlError(f"{source}: more than {limits.max_documents:,} documents")
+                raise YamlError(source, f"more than {limits.max_documents:,} documents")
             value = builder.document(loader.get_node())
             if value is not None:
                 documents.append((index, value))
@@ -145,9 +145,9 @@ def parse_documents(
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, source) from None
     except yaml.YAMLError as exc:
-        raise YamlError(f"{source}: {_first_line(str(exc))}") from None
+        raise YamlError(source, _first_line(str(exc))) from None
     except RecursionError:  # the pure-Python fallback parser has no depth limit of its own
-        raise YamlError(f"{source}: nested too deeply") from None
+        raise YamlError(source, "nested too deeply") from None
     finally:
         loader.dispose()
     return documents
@@ -156,31 +156,41 @@ def parse_documents(
 def _checked_bytes(data: bytes | str, source: str, limits: YamlLimits) -> bytes:
     # A str has at least one byte per character: refuse a huge one before encoding it.
     if len(data) > limits.max_bytes:
-        raise YamlError(f"{source}: the file is larger than {limits.max_bytes:,} bytes")
+        raise YamlError(source, f"the file is larger than {limits.max_bytes:,} bytes")
     if isinstance(data, str):
         try:
             data = data.encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise YamlError(f"{source}: not valid UTF-8 (character {exc.start})") from None
+            raise YamlError(source, f"not valid UTF-8 (character {exc.start})") from None
         if len(data) > limits.max_bytes:
-            raise YamlError(f"{source}: the file is larger than {limits.max_bytes:,} bytes")
+            raise YamlError(source, f"the file is larger than {limits.max_bytes:,} bytes")
         return data
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise YamlError(f"{source}: not valid UTF-8 (byte {exc.start})") from None
+        raise YamlError(source, f"not valid UTF-8 (byte {exc.start})") from None
     return data
 
 
+#: Contexts that name a construct left open (a quote, a bracket): its start is where
+#: the mistake is, while the parser only notices later, often at the end of the file.
+_OPENED = ("quoted scalar", "flow ")
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, source: str) -> YamlError:
-    mark = exc.problem_mark or exc.context_mark
+    """The error at the line where the problem starts: the opening of an unclosed
+    quote or bracket rather than the end of the file where the parser gave up."""
     problem = "malformed YAML: " + _first_line(exc.problem or exc.context or "syntax error")
     if exc.context and exc.problem:
         problem = f"{problem} ({_first_line(exc.context)})"
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark is not None and any(w in (exc.context or "") for w in _OPENED)
+    if opened and exc.problem_mark is not None and exc.problem_mark.line != exc.context_mark.line:
+        problem += f"; noticed at line {exc.problem_mark.line + 1}"
+        mark = exc.context_mark
     if mark is None:
-        return YamlError(f"{source}: {problem}")
-    line = mark.line + 1
-    return YamlError(f"{source}:{line}:{mark.column + 1}: {problem}", line=line)
+        return YamlError(source, problem)
+    return YamlError(source, problem, line=mark.line + 1, column=mark.column + 1)
 
 
 def _first_line(text: str) -> str:
@@ -312,9 +322,7 @@ class _Builder:
 
     def error(self, node: yaml.Node, message: str) -> YamlError:
         mark = node.start_mark
-        return YamlError(
-            f"{self.source}:{mark.line + 1}:{mark.column + 1}: {message}", line=mark.line + 1
-        )
+        return YamlError(self.source, message, line=mark.line + 1, column=mark.column + 1)
 
 
 def _number(value: float) -> float | int | None:

@@ -25,7 +25,9 @@ def confined_path(target: str, roots: tuple[Path, ...]) -> Path:
     for root in roots:
         if resolved.is_relative_to(Path(root).resolve()):
             return resolved
-    raise ReadError(f"{target} is outside the allowed directories")
+    allowed = ", ".join(str(root) for root in roots) or "none"
+    raise ReadError(f"{target} is outside the allowed directories ({allowed}); add its "
+                    "directory to catalog.readableDirectories in app-config")  # fmt: skip
 
 
 def read_file(target: str, policy: ReadingPolicy) -> ReadResult:

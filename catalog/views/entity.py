@@ -1,8 +1,10 @@
 """Entity pages: the header, the Overview / Dependencies / API tabs and plugin tabs,
-and the actions on an entity (star, refresh, unregister an orphan).
+the Inspect page, and the actions on an entity (star, refresh, unregister an orphan).
 
 An HTMX request for a tab (``HX-Target: tab-panel``) gets the tab's content only; any
-other request gets the whole page, so every tab has its own linkable address.
+other request gets the whole page, so every tab has its own linkable address. A page
+of an entity that is not in the catalog (a dangling relation followed) is a 404 that
+says so, names who refers to it, and how it could be added.
 """
 
 from __future__ import annotations
@@ -17,13 +19,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from catalog import services, stars
 from catalog.definitions import definition_context
-from catalog.entity_page import BUILTIN_TABS, EntityPage, find_entity, load_entity_page
+from catalog.entity_page import (
+    BUILTIN_TABS,
+    POINTING_ROWS,
+    EntityPage,
+    ancestry_steps,
+    find_entity,
+    load_entity_page,
+    pointing_at,
+)
 from catalog.graph import dependencies_context
 from catalog.models import Entity
 from catalog.summaries import entity_path
 from portal.plugins import entity_cards, entity_tabs
 
-__all__ = ["overview", "refresh", "star", "tab", "unregister"]
+__all__ = ["inspect", "overview", "refresh", "star", "tab", "unregister"]
+
+#: The Inspect page: shown like a tab, but reached from the entity's menu.
+INSPECT = {"slug": "inspect", "title": "Inspect entity", "content": None}
 
 
 def _row(namespace: str, kind: str, name: str) -> Entity:
@@ -31,6 +44,14 @@ def _row(namespace: str, kind: str, name: str) -> Entity:
     if row is None:
         raise Http404(f"No entity {kind}:{namespace}/{name} in the catalog")
     return row
+
+
+def _missing(request: HttpRequest, namespace: str, kind: str, name: str) -> HttpResponse:
+    """The 404 page of a ref with no entity, with the entities that refer to it."""
+    ref = f"{kind}:{namespace}/{name}".lower()
+    context = {"ref": ref, "kind": kind, "name": name, "pointing": pointing_at(ref),
+               "pointing_rows": POINTING_ROWS}  # fmt: skip
+    return render(request, "catalog/entity_missing.html", context, status=404)
 
 
 def _tabs(page: EntityPage) -> list[dict[str, Any]]:
@@ -44,6 +65,8 @@ def _tabs(page: EntityPage) -> list[dict[str, Any]]:
 
 
 def _tab_context(request: HttpRequest, page: EntityPage, slug: str) -> dict[str, Any]:
+    if slug == "inspect":
+        return {"ancestry": ancestry_steps(page.summary.ref)}
     if slug == "dependencies":
         return dependencies_context(request, page.entity)
     if slug == "api" and page.summary.kind.lower() == "api":
@@ -56,7 +79,7 @@ def _tab_context(request: HttpRequest, page: EntityPage, slug: str) -> dict[str,
 def _render(request: HttpRequest, row: Entity, slug: str) -> HttpResponse:
     page = load_entity_page(row, with_cards=slug in ("", "api"))
     tabs = _tabs(page)
-    current = next((t for t in tabs if t["slug"] == slug), None)
+    current = next((t for t in tabs if t["slug"] == slug), INSPECT if slug == "inspect" else None)
     if current is None:
         raise Http404(f"{page.summary.ref} has no tab {slug!r}")
     context = {
@@ -76,16 +99,32 @@ def _render(request: HttpRequest, row: Entity, slug: str) -> HttpResponse:
     return render(request, "catalog/entity.html", context)
 
 
+def _page(request: HttpRequest, namespace: str, kind: str, name: str, slug: str) -> HttpResponse:
+    """A page of the entity at this address; a missing entity gets the page that says
+    so, as relation links lead to refs that may dangle."""
+    row = find_entity(namespace, kind, name)
+    if row is None:
+        return _missing(request, namespace, kind, name)
+    return _render(request, row, slug)
+
+
 @require_GET
 def overview(request: HttpRequest, namespace: str, kind: str, name: str) -> HttpResponse:
     """The entity's page, Overview tab."""
-    return _render(request, _row(namespace, kind, name), "")
+    return _page(request, namespace, kind, name, "")
 
 
 @require_GET
 def tab(request: HttpRequest, namespace: str, kind: str, name: str, tab: str) -> HttpResponse:
     """Another tab of the entity's page."""
-    return _render(request, _row(namespace, kind, name), tab)
+    return _page(request, namespace, kind, name, tab)
+
+
+@require_GET
+def inspect(request: HttpRequest, namespace: str, kind: str, name: str) -> HttpResponse:
+    """What Backstage's "Inspect entity" dialog shows, at its own address: the served
+    entity as YAML and JSON, its ancestry up to the registered location, its errors."""
+    return _page(request, namespace, kind, name, "inspect")
 
 
 @require_POST

@@ -15,16 +15,19 @@ COLUMNS = [
     ("name", "Name"), ("system", "System"), ("owner", "Owner"), ("type", "Type"),
     ("lifecycle", "Lifecycle"), ("description", "Description"), ("tags", "Tags"),
 ]  # fmt: skip
+#: The table of every kind also says what each entity is.
+ALL_KINDS_COLUMNS = [COLUMNS[0], ("kind", "Kind"), *COLUMNS[1:]]
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The catalog table with its filters and kind selector."""
-    return render_listing(request, Listing.from_params(request.GET), {
+    listing = Listing.from_params(request.GET)
+    return render_listing(request, listing, {
         "heading": "Catalog",
         "lead": "Every service, API, resource, system and team of your organisation.",
         "kinds": kind_options(),
-        "columns": COLUMNS,
+        "columns": COLUMNS if listing.kind else ALL_KINDS_COLUMNS,
         "rows_template": "catalog/listing/entity_rows.html",
         "actions_template": "catalog/listing/entity_actions.html",
         "empty_template": "catalog/listing/entity_empty.html",

@@ -14,7 +14,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from catalog import stars
-from catalog.listing import FACETS, PAGE_SIZES, Listing, facet_options, listing_page
+from catalog.listing import (
+    FACETS,
+    PAGE_SIZES,
+    Listing,
+    facet_options,
+    listing_page,
+    status_options,
+)
 from catalog.people import Identity, identity
 
 __all__ = ["render_listing"]
@@ -37,6 +44,7 @@ def render_listing(request: HttpRequest, listing: Listing, page_context: dict[st
         "page": listing_page(listing, mine.ownership_refs, starred),
         "starred": set(starred),
         "filters": [(name, FILTER_LABELS[name], options[name]) for name in FACETS],
+        "statuses": status_options(listing),
         "page_sizes": PAGE_SIZES,
         "no_identity": listing.mine and not mine.ownership_refs,
     }

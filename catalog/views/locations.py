@@ -1,5 +1,6 @@
-"""The registered locations: a paged list with each location's health, and the
-refresh and unregister actions.
+"""The registered locations: a paged list with each location's health (optionally
+only those with errors), a page per location with its full errors and its entities,
+and the refresh and unregister actions.
 
 Every signed-in user may refresh and unregister, as in Backstage, except that
 locations from app-config cannot be unregistered here: the next config sync would
@@ -9,6 +10,7 @@ bring them straight back, so the page says to remove them from app-config.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from uuid import UUID
 
 from django.contrib import messages
@@ -22,13 +24,17 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import services
 from catalog.entity_page import safe_url
+from catalog.health import LOCATIONS_WITH_ERRORS, LocationErrors, location_errors, problem_line
 from catalog.models import Location, LocationSource
 from catalog.views.register import MAX_ROWS
 
-__all__ = ["locations", "refresh_location", "unregister_location"]
+__all__ = ["location_detail", "locations", "refresh_location", "unregister_location"]
 
-#: Locations per page on the locations list.
+#: Locations per page on the locations list, and entities per page on a location's page.
 PAGE_SIZE = 25
+ENTITY_PAGE_SIZE = 50
+#: Problems the list shows per location (its own page shows up to MAX_ROWS).
+LISTED_PROBLEMS = 50
 
 
 @dataclass
@@ -44,13 +50,17 @@ class LocationRow:
         """A link to the target, only for web URLs (a target is untrusted text)."""
         return safe_url(self.location.target) if self.location.type == "url" else ""
 
-    @property
-    def problems(self) -> list[str]:
-        return [services.problem_line(p) for p in self.location.problems[:50]]
+    @cached_property
+    def errors(self) -> LocationErrors:
+        """Its read error and other problems, each once (what ``catalog errors`` lists)."""
+        return location_errors(self.location)
+
+    def problem_lines(self, limit: int) -> list[str]:
+        return [problem_line(p) for p in self.errors.problems[:limit]]
 
     @property
-    def problem_count(self) -> int:
-        return len(self.location.problems)
+    def problems(self) -> list[str]:
+        return self.problem_lines(LISTED_PROBLEMS)
 
     @property
     def from_config(self) -> bool:
@@ -60,8 +70,10 @@ class LocationRow:
 @require_GET
 @vary_on_headers("HX-Request")
 def locations(request: HttpRequest) -> HttpResponse:
-    """Every registered location with its health, paged on the server: one query for
-    the page (entity counts are aggregated in it) and one for the total."""
+    """Every registered location with its health (``?status=errors``: only those with
+    errors, what the home page counts), paged on the server: one query for the page
+    (entity counts are aggregated in it) and one for the total."""
+    only_errors = request.GET.get("status") == "errors"
     queryset = (
         Location.objects.defer("file_hashes")
         .annotate(
@@ -70,15 +82,40 @@ def locations(request: HttpRequest) -> HttpResponse:
         )
         .order_by("created", "id")
     )
+    if only_errors:
+        queryset = queryset.filter(LOCATIONS_WITH_ERRORS)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [LocationRow(loc, loc.entity_count, loc.orphan_count) for loc in page]
-    context = {"page": page, "rows": rows}
+    pager_url = reverse("catalog:locations") + ("?status=errors&page=" if only_errors else "?page=")
+    context = {"page": page, "rows": rows, "only_errors": only_errors, "pager_url": pager_url}
     template = "catalog/locations.html#location-list" if request.htmx else "catalog/locations.html"
     return render(request, template, context)
 
 
-def _list_url(request: HttpRequest) -> str:
-    """The list page the request came from (only its page number is kept)."""
+@require_GET
+@vary_on_headers("HX-Request")
+def location_detail(request: HttpRequest, location_id: UUID) -> HttpResponse:
+    """One location: its whole read error, the problems of its last refresh and its
+    entities, paged by file and ref (HTMX requests get the entity list only)."""
+    location = get_object_or_404(Location.objects.defer("file_hashes"), pk=location_id)
+    entities = (location.entities.exclude(parent_ref="").order_by("location_key", "ref")
+                .values("ref", "kind", "location_key", "orphan", "errors"))  # fmt: skip
+    page = Paginator(entities, ENTITY_PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.htmx:
+        return render(request, "catalog/location.html#entity-list", {"location": location,
+                                                                     "page": page})  # fmt: skip
+    orphans = location.entities.filter(orphan=True).count()
+    row = LocationRow(location, page.paginator.count, orphans)
+    context = {"location": location, "row": row, "problems": row.problem_lines(MAX_ROWS),
+               "page": page}  # fmt: skip
+    return render(request, "catalog/location.html", context)
+
+
+def _back_url(request: HttpRequest, location: Location) -> str:
+    """The page the request came from: the location's own page, or the list (only
+    its page number is kept)."""
+    if request.POST.get("back") == "location":
+        return reverse("catalog:location", args=[location.pk])
     page = request.POST.get("page", "")
     url = reverse("catalog:locations")
     return f"{url}?page={page}" if page.isdigit() and page != "1" else url
@@ -94,7 +131,7 @@ def refresh_location(request: HttpRequest, location_id: UUID) -> HttpResponse:
         return render(request, "catalog/locations.html#refresh-queued", {"location": location})
     messages.info(request, f"Refresh of {location.ref} queued; reload this page in a moment to "
                            "see the result.")  # fmt: skip
-    return redirect(_list_url(request))
+    return redirect(_back_url(request, location))
 
 
 @require_http_methods(["GET", "POST"])

@@ -230,13 +230,9 @@ def _import(request: HttpRequest) -> HttpResponse:
         context["existing"] = existing
         return _respond(request, context, "analysis")
     try:
-        # Read first: a location that cannot be read is not stored half-working.
-        tree = services.preview_location(location_type, target)
-        if tree.root_error:
-            context["error"] = f"Could not read {location_type}:{target}: {tree.root_error}"
-            return _respond(request, context, "analysis")
-        location, summary = services.register_location(location_type, target,
-                                                       source=LocationSource.API)  # fmt: skip
+        # Vetted first: a location that cannot be read or brings nothing is not stored.
+        location, summary = services.register_location(
+            location_type, target, source=LocationSource.API, vet=True)  # fmt: skip
     except services.LocationError as exc:
         context["error"] = str(exc)
         if exc.name == "ConflictError":

@@ -40,7 +40,11 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
     "properties": {
         "app": {
             "type": "object",
-            "properties": {"title": _NON_EMPTY, "baseUrl": _URL},
+            "properties": {
+                "title": _NON_EMPTY,
+                "baseUrl": _URL,
+                "externalImages": {"type": "boolean"},
+            },
         },
         "organization": {"type": "object", "properties": {"name": _NON_EMPTY}},
         "backend": {

@@ -150,3 +150,97 @@ def test_pages_are_readable_on_a_phone(portal) -> None:
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 400, f"{path} scrolls sideways on a phone ({width}px)"
             screenshot(page, name)
+
+
+#: Pages whose tables must fit, by screenshot name: a group, entities with relation
+#: tables, the All-kinds list and the Locations list.
+FITTING_PAGES = {
+    "group": "/catalog/default/group/team-a",
+    "entity": "/catalog/default/component/wayback-search",
+    "system": "/catalog/default/system/artist-engagement-portal",
+    "all-kinds": "/catalog/?kind=",
+    "locations": "/catalog/locations/",
+}
+VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+#: Tables in main that stick out of their card (or of main, outside a card) and sit in
+#: no element that scrolls sideways, each as "<table class> in <box class>: <px>".
+OVERFLOWING_TABLES = """() => {
+  const scrolls = (el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX);
+  const out = [];
+  for (const table of document.querySelectorAll("main table")) {
+    const box = table.closest(".card") || document.querySelector("main");
+    let el = table, scrolled = false;
+    while (el && !scrolled) {
+      scrolled = scrolls(el);
+      el = el === box ? null : el.parentElement;
+    }
+    if (scrolled) continue;
+    const t = table.getBoundingClientRect(), b = box.getBoundingClientRect();
+    const over = Math.max(t.right - b.right, b.left - t.left, box.scrollWidth - box.clientWidth);
+    if (over > 1) out.push(`${table.className} in ${box.className}: ${Math.round(over)}px`);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_pages_fit_the_window_and_tables_fit_their_cards(portal, viewport) -> None:
+    url, _ = portal
+    size = VIEWPORTS[viewport]
+    problems = []
+    with chromium() as browser:
+        page = sign_in(browser, url, viewport=size, is_mobile=viewport == "phone")
+        for name, path in FITTING_PAGES.items():
+            page.goto(f"{url}{path}")
+            screenshot(page, f"fit-{name}-{viewport}")
+            # A phone browser widens its layout viewport to fit wide content, so the
+            # page is measured against the device width, not window.innerWidth alone.
+            width = page.evaluate("document.documentElement.scrollWidth")
+            inner = min(page.evaluate("window.innerWidth"), size["width"])
+            if width > inner:
+                problems.append(f"{path} scrolls sideways ({width} > {inner}px)")
+            problems += [f"{path}: {table}" for table in page.evaluate(OVERFLOWING_TABLES)]
+    assert problems == [], f"at {viewport} width"
+
+
+def test_avatars_that_fail_to_load_show_initials(portal) -> None:
+    url, _ = portal
+    with chromium() as browser:
+        page = sign_in(browser, url, viewport={"width": 1366, "height": 900})
+        # Pictures come from api.dicebear.com, which this browser cannot reach.
+        page.route("https://api.dicebear.com/**", lambda route: route.abort())
+        page.goto(f"{url}/catalog/default/group/team-a")
+        avatar = page.locator(".about .profile-avatar")
+        page.wait_for_function("!document.querySelector('.profile-avatar img')")
+        assert avatar.locator(".initials").inner_text() == "TA"
+        assert avatar.locator(".initials").is_visible()
+        screenshot(page, "group-avatar-initials")
+
+
+def test_entity_menu_inspect_and_copy_url(portal) -> None:
+    url, _ = portal
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page = sign_in(context, url)
+        entity = f"{url}/catalog/default/component/wayback-search"
+        page.goto(entity)
+        page.click(".entity-menu summary")
+        screenshot(page, "entity-menu")
+        page.click(".entity-menu [data-copy-href]")
+        page.wait_for_selector(".entity-menu [data-copy-label]:text-is('Copied')")
+        assert page.evaluate("navigator.clipboard.readText()") == entity
+        assert page.url == entity  # copying does not follow the link
+
+        page.click(".entity-menu a:has-text('Inspect entity')")
+        page.wait_for_url("**/wayback-search/inspect")
+        assert "kind: Component" in page.locator("#inspect-yaml-text").inner_text()
+        page.click("#inspect-json button[data-copy-from]")
+        copied = json.loads(page.evaluate("navigator.clipboard.readText()"))
+        assert copied["metadata"]["name"] == "wayback-search"
+        page.evaluate("window.scrollTo(0, 0)")
+        screenshot(page, "entity-inspect")
+
+        page.goto(f"{url}/catalog/default/resource/not-there")
+        assert "is not in the catalog" in page.locator("h1").inner_text()
+        screenshot(page, "entity-missing")

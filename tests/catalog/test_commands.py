@@ -74,3 +74,32 @@ def test_registering_twice_is_refused(files, capsys) -> None:
     run(capsys, "register", str(path))
     with pytest.raises(CommandError, match="already exists"):
         call_command("catalog", "register", str(path))
+
+
+def test_validate_checks_every_file_when_one_is_missing(files, capsys) -> None:
+    good = files.write("catalog-info.yaml", SERVICE)
+    broken = files.write("broken.yaml", SERVICE.replace("  owner: team-a\n", "", 1))
+    missing = files.root / "nope.yaml"
+    with pytest.raises(SystemExit) as exited:
+        call_command("catalog", "validate", str(missing), str(good), str(broken))
+    assert exited.value.code == 1
+    out = capsys.readouterr().out
+    assert f"file:{missing}: no such file" in out
+    assert f"file:{broken}:0:spec.owner" in out or f"file:{broken}:0:spec" in out
+
+
+def test_register_refuses_what_the_register_page_refuses(files, capsys, tmp_path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(SERVICE)
+    with pytest.raises(CommandError, match=r"catalog\.readableDirectories"):
+        call_command("catalog", "register", str(outside))
+    yaml_path = files.write("bad.yaml", 'metadata:\n  name: "oops\nkind: Component\n')
+    with pytest.raises(CommandError, match=r"line 2, column 9: malformed YAML"):
+        call_command("catalog", "register", str(yaml_path))
+    ownerless = files.write("ownerless.yaml", SERVICE.split("---")[0].replace(
+        "  owner: team-a\n", "", 1))  # fmt: skip
+    with pytest.raises(CommandError, match=r"Nothing in .* can be imported"):
+        call_command("catalog", "register", str(ownerless))
+    assert not Location.objects.exists()
+    out = run(capsys, "register", "--keep-broken", str(ownerless))
+    assert "Registered" in out and Location.objects.count() == 1

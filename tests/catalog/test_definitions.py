@@ -401,6 +401,28 @@ def test_injection_in_every_asyncapi_field_is_escaped(signed_in, apis):
     assert 'class="op op-other"' in html  # an unknown action never becomes a class name
 
 
+def test_asyncapi_descriptions_render_their_markdown_sanitised(signed_in, apis):
+    description = ("The **Streetlights** API, see [the docs](https://example.com/docs).\n\n"
+                   "- one\n- two\n\n[bad](javascript:alert(1)) ![x](https://tracker.example/p.png)"
+                   '\n\n<a href="https://evil.example" onclick="x()">raw</a>')  # fmt: skip
+    document = {
+        "asyncapi": "2.6.0",
+        "info": {"title": "Lights", "version": "1", "description": description},
+        "servers": {"prod": {"url": "mqtt://x", "protocol": "mqtt", "description": "Uses *TLS*"}},
+        "channels": {"light": {"description": "Measured `lumens`.", "publish": {}}},
+    }
+    apis(api("lights", "asyncapi", json.dumps(document)))
+    html = signed_in.get(page_url("lights")).content.decode()
+    summary = html[html.index('<section class="asyncapi"'):html.index("</section>", html.index(
+        '<section class="asyncapi"'))]  # fmt: skip
+    assert "<strong>Streetlights</strong>" in summary
+    assert '<a href="https://example.com/docs" rel="noopener noreferrer nofollow">' in summary
+    assert "<li>one</li>" in summary and "<em>TLS</em>" in summary
+    assert "<code>lumens</code>" in summary
+    assert 'href="javascript' not in summary and "<img" not in summary and "tracker" not in summary
+    assert '<a href="https://evil.example"' not in summary and "&lt;a href=" in summary
+
+
 def test_injection_in_openapi_source_and_type_is_escaped(signed_in, apis):
     spec = f"openapi: 3.0.0\ninfo:\n  title: '{XSS}'\n  description: \"</details>{XSS}\"\n"
     apis(api("evil-openapi", "openapi", spec),

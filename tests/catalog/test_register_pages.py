@@ -1,6 +1,6 @@
-"""The register page (analyze, review, import), the locations list, refresh and
-unregister: stored nothing on a failed analyze, clear errors, bounded queries, CSRF,
-and every untrusted string escaped."""
+"""The register page (analyze, review, import): stored nothing on a failed analyze,
+clear errors, bounded queries, CSRF (with the locations actions) and every untrusted
+string escaped. The locations pages are tested in test_locations_pages.py."""
 
 from __future__ import annotations
 
@@ -277,91 +277,6 @@ def test_untrusted_text_is_escaped_everywhere(signed_in, files) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in analyze(signed_in, str(path)).content.decode()
 
 
-def _locations(count: int) -> None:
-    Location.objects.bulk_create(
-        Location(type="url", target=f"https://example.com/{i}/catalog-info.yaml",
-                 source=LocationSource.API, entity_name=f"generated-{i}",
-                 problems=[{"file": f"url:https://example.com/{i}", "document": 0,
-                            "entity": "", "field": "", "message": f"problem {i}"}])
-        for i in range(count)
-    )  # fmt: skip
-
-
-def test_locations_list_counts_entities_in_one_query(
-    signed_in, files, django_assert_max_num_queries
-) -> None:
-    register(files.write("catalog-info.yaml", ORG + "---\n" + SERVICE))
-    _locations(29)
-    with django_assert_max_num_queries(6):
-        response = signed_in.get(LOCATIONS)
-    body = response.content.decode()
-    assert response.status_code == 200
-    assert body.count('class="locations-target"') == 25 and "Page 1 of 2" in body
-    assert "<td>7</td>" in body  # the file location's entities, not its Location entity
-    assert "problem 3" in body and "1 problem" in body
-    with django_assert_max_num_queries(6):
-        second = signed_in.get(LOCATIONS, {"page": 2}, **HTMX)
-    assert second.content.decode().count('class="locations-target"') == 5
-    assert "<html" not in second.content.decode() and "HX-Request" in second["Vary"]
-    assert signed_in.get(LOCATIONS, {"page": "junk"}).status_code == 200
-
-
-def test_locations_list_is_empty_at_first(signed_in) -> None:
-    body = signed_in.get(LOCATIONS).content.decode()
-    assert "No locations yet" in body and "/catalog/register/" in body
-
-
-def test_refresh_queues_a_job(signed_in, files, monkeypatch) -> None:
-    from portal import jobs
-
-    monkeypatch.setattr(jobs, "_send", lambda job: None)
-    location = register(files.write("catalog-info.yaml", SERVICE))
-    url = f"/catalog/locations/{location.pk}/refresh"
-    response = signed_in.post(url, {"page": "2"})
-    assert response.status_code == 302 and response["Location"] == "/catalog/locations/?page=2"
-    job = Job.objects.get()
-    assert job.runner == "catalog.refresh_location"
-    assert job.params == {"location_id": str(location.pk)}
-    assert "Refresh of" in signed_in.get(LOCATIONS).content.decode()
-    htmx = signed_in.post(url, **HTMX).content.decode()
-    assert f'id="refresh-{location.pk}"' in htmx and "Refresh queued" in htmx
-    assert Job.objects.count() == 2
-    assert signed_in.get(url).status_code == 405
-    missing = "/catalog/locations/00000000-0000-0000-0000-000000000000/refresh"
-    assert signed_in.post(missing).status_code == 404
-
-
-def test_unregister_asks_first_then_removes_the_entities(signed_in, files) -> None:
-    location = register(files.write("catalog-info.yaml", SERVICE))
-    url = f"/catalog/locations/{location.pk}/unregister"
-    confirm = signed_in.get(url).content.decode()
-    assert "4 entities will be removed" in confirm
-    for ref in ("component:default/checkout", "api:default/checkout-api",
-                "system:default/shop", "resource:default/orders-db"):  # fmt: skip
-        assert ref in confirm
-    assert 'href="/catalog/default/component/checkout"' in confirm
-    assert Entity.objects.count() == 5  # nothing removed by looking
-    response = signed_in.post(url, follow=True)
-    assert response.redirect_chain == [("/catalog/locations/", 302)]
-    assert "removed 4 entities" in response.content.decode()
-    assert not Location.objects.exists() and not Entity.objects.exists()
-    assert signed_in.get(url).status_code == 404
-
-
-def test_config_locations_cannot_be_unregistered_here(signed_in, files) -> None:
-    path = files.write("catalog-info.yaml", SERVICE)
-    location = Location.objects.create(type="file", target=str(path),
-                                       source=LocationSource.CONFIG)  # fmt: skip
-    url = f"/catalog/locations/{location.pk}/unregister"
-    listing = signed_in.get(LOCATIONS).content.decode()
-    assert "from app-config" in listing and url not in listing
-    page = signed_in.get(url).content.decode()
-    assert "comes from <code>catalog.locations</code> in app-config" in page
-    assert 'method="post"' not in page.split('<section class="card')[1]
-    refused = signed_in.post(url)
-    assert refused.status_code == 403 and Location.objects.filter(pk=location.pk).exists()
-
-
 def test_writes_need_the_csrf_token(files, user) -> None:
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
@@ -371,18 +286,3 @@ def test_writes_need_the_csrf_token(files, user) -> None:
     assert browser.post(f"/catalog/locations/{location.pk}/refresh").status_code == 403
     assert browser.post(f"/catalog/locations/{location.pk}/unregister").status_code == 403
     assert Location.objects.count() == 1 and not Job.objects.exists()
-
-
-def test_location_text_is_escaped_and_never_a_script_link(signed_in) -> None:
-    Location.objects.create(
-        type="url", target=f"javascript:alert(1)//{SCRIPT}", source=LocationSource.API,
-        last_error=f"failed: {SCRIPT}",
-        problems=[{"file": SCRIPT, "document": 1, "entity": "", "field": "", "message": SCRIPT},
-                  {"not": "the stored shape"}],
-    )  # fmt: skip
-    body = signed_in.get(LOCATIONS).content.decode()
-    assert SCRIPT not in body and 'href="javascript:' not in body
-    assert "&lt;script&gt;" in body and "2 problems" in body and "the stored shape" in body
-    location = Location.objects.get()
-    confirm = signed_in.get(f"/catalog/locations/{location.pk}/unregister").content.decode()
-    assert SCRIPT not in confirm and "&lt;script&gt;" in confirm

@@ -25,6 +25,11 @@ class Command(BaseCommand):
         register.add_argument("target", help="a URL, a file path, or TYPE:TARGET")
         register.add_argument("--optional", action="store_true",
                               help="a missing target is not an error")  # fmt: skip
+        register.add_argument(
+            "--keep-broken", action="store_true",
+            help="register even a location that cannot be read or holds nothing importable "
+                 "(its errors show on the location)",
+        )  # fmt: skip
         refresh = sub.add_parser("refresh", help="read locations again now")
         group = refresh.add_mutually_exclusive_group(required=True)
         group.add_argument("--all", action="store_true", help="every registered location")
@@ -49,9 +54,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
 
     def _validate(self, options: dict[str, Any]) -> None:
-        missing = [str(p) for p in options["files"] if not p.is_file()]
-        if missing:
-            raise CommandError(f"no such file: {missing[0]}")
         count, problems = services.validate_files(options["files"])
         for problem in problems:
             self.stdout.write(problem.line())
@@ -64,6 +66,7 @@ class Command(BaseCommand):
         location, summary = services.register_location(
             location_type, target, source=LocationSource.CLI,
             presence="optional" if options["optional"] else "required",
+            vet=not options["keep_broken"],
         )  # fmt: skip
         self.stdout.write(f"Registered {location.ref} (id {location.pk})")
         self._report(location, summary)

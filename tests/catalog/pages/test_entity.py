@@ -3,8 +3,14 @@ and a bounded number of queries whatever the number of relations."""
 
 from __future__ import annotations
 
+import re
+
+import pytest
+
 from catalog import services
 from catalog.models import Entity, Star, Visit
+from portal.conf.errors import ConfigError
+from portal.conf.schema import validate_app_config
 from portal.models import Job
 from portal.plugins import (
     EntityContent,
@@ -63,7 +69,9 @@ def test_entities_with_every_optional_field_absent(signed_in, files):
         response = signed_in.get(url)
         assert response.status_code == 200, url
     body = signed_in.get("/catalog/default/group/bare").content.decode()
-    assert "No description." in body and "Has no members." in body and "No owner" in body
+    assert "No description." in body and "Has no members." in body and "Top-level group" in body
+    domain = signed_in.get("/catalog/default/domain/empty-domain").content.decode()
+    assert "No description." in domain and "Has no systems." in domain
 
 
 def test_group_page_lists_members_and_what_it_owns_by_kind(signed_in, catalog):
@@ -79,6 +87,75 @@ def test_user_page_shows_groups_email_and_picture(signed_in, catalog):
     assert 'href="/catalog/default/group/team-a">team-a</a>' in body
     assert 'href="mailto:dev@example.com"' in body
     assert 'src="https://img.example.com/dev.png"' in body
+
+
+def about_card(body: str) -> str:
+    """The About card's HTML of an entity page."""
+    start = body.index('id="about-heading"')
+    return body[start:body.index("</section>", start)]
+
+
+def about_labels(client, url: str) -> list[str]:
+    return re.findall(r"<dt>([^<]+)</dt>", about_card(client.get(url).content.decode()))
+
+
+def test_the_about_card_shows_the_fields_of_the_kind(signed_in, catalog):
+    catalog.write("more.yaml", """\
+        apiVersion: backstage.io/v1alpha1
+        kind: Domain
+        metadata: {name: commerce}
+        spec: {owner: team-a}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: Domain
+        metadata: {name: payments}
+        spec: {owner: team-a, subdomainOf: commerce}
+        ---
+        apiVersion: backstage.io/v1alpha1
+        kind: System
+        metadata: {name: till}
+        spec: {owner: team-a, domain: payments}
+        """)
+    register(catalog.root / "more.yaml")
+    every = ["Tags", "Source", "Last refreshed"]
+    expected = {
+        CHECKOUT: ["Owner", "System", "Type", "Lifecycle"],
+        "/catalog/default/resource/orders-db": ["Owner", "System", "Type"],
+        "/catalog/default/system/shop": ["Owner", "Domain"],
+        "/catalog/default/domain/commerce": ["Owner"],
+        "/catalog/default/domain/payments": ["Owner", "Parent domain"],
+        "/catalog/default/group/team-a": ["Parent group", "Type"],
+        "/catalog/default/user/dev": ["Email"],
+    }
+    for url, labels in expected.items():
+        assert about_labels(signed_in, url) == [*labels, *every], url
+    system = about_card(signed_in.get("/catalog/default/system/till").content.decode())
+    assert 'href="/catalog/default/domain/payments">payments</a>' in system
+    assert "No domain" in about_card(signed_in.get("/catalog/default/system/shop").content.decode())
+
+
+def test_avatars_fall_back_to_initials_and_stay_offline_when_configured(signed_in, catalog,
+                                                                        settings):  # fmt: skip
+    card = about_card(signed_in.get("/catalog/default/user/dev").content.decode())
+    assert '<span class="initials">D</span>' in card
+    assert re.search(r'<img src="https://img.example.com/dev.png"[^>]* data-fallback>', card)
+    assert "onerror" not in card  # the fallback is static/js/portal.js, no inline handler
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "app": {"externalImages": False}}
+    offline = signed_in.get("/catalog/default/user/dev").content.decode()
+    assert "img.example.com" not in offline and '<span class="initials">D</span>' in offline
+    group = about_card(signed_in.get("/catalog/default/group/team-a").content.decode())
+    assert '<span class="initials">TA</span>' in group and "<img" not in group
+
+
+def test_app_external_images_must_be_a_boolean():
+    validate_app_config({"app": {"externalImages": False}})
+    with pytest.raises(ConfigError, match=r"app\.externalImages: must be of type boolean"):
+        validate_app_config({"app": {"externalImages": "no"}})
+
+
+def test_relation_tables_scroll_inside_their_cards(signed_in, catalog):
+    body = signed_in.get(CHECKOUT).content.decode()
+    assert re.search(r'<div class="relation-table">\s*<table class="entity-table compact">', body)
 
 
 def test_system_and_domain_pages_list_their_parts(signed_in, catalog):

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from catalog import services
-from catalog.models import Star
+from catalog.models import Entity, Location, Star
 from tests.catalog.conftest import component, register
 from tests.catalog.pages.conftest import query_count
+from tests.catalog.test_examples_ingest import demo_catalog  # noqa: F401 - a fixture
 
 
 def names(response) -> list[str]:
@@ -160,3 +163,88 @@ def test_the_trigram_index_covers_the_text_filters_fields():
 
     migration = import_module("catalog.migrations.0009_text_search_trigram_index")
     assert set(migration.TEXT_KEYS) == set(TEXT_FIELDS)
+
+
+def test_text_filter_matches_each_word_on_its_own_in_any_order(signed_in, catalog):
+    for text in ("takes money", "money takes", "checkout payments", "PAYMENTS  python"):
+        assert names(signed_in.get("/catalog/", {"q": text})) == ["checkout"], text
+    assert names(signed_in.get("/catalog/", {"q": "money nowhere"})) == []
+
+
+@pytest.mark.usefixtures("db", "demo_catalog")
+def test_word_order_does_not_matter_on_the_demo_catalog(signed_in):
+    for words in ("main artist", "archive wayback", "api petstore"):
+        found = names(signed_in.get("/catalog/", {"kind": "", "q": words}))
+        turned = " ".join(reversed(words.split()))
+        assert found and found == names(signed_in.get("/catalog/", {"kind": "", "q": turned}))
+    assert names(signed_in.get("/catalog/", {"q": "main artist"})) == ["www-artist"]
+
+
+def test_the_api_full_text_filter_still_matches_the_whole_term(signed_in, catalog):
+    def found(term: str) -> list[str]:
+        params = {"fullTextFilterTerm": term, "fullTextFilterFields": "metadata.description"}
+        response = signed_in.get("/api/catalog/entities/by-query", params)
+        return [item["metadata"]["name"] for item in response.json()["items"]]
+
+    assert found("takes the money") == ["checkout"]
+    assert found("money takes") == []
+
+
+def test_the_text_filter_runs_the_same_queries_for_one_word_or_five(signed_in, catalog):
+    one = query_count(signed_in, "/catalog/?q=checkout")
+    assert query_count(signed_in, "/catalog/?q=checkout+takes+the+money+payments") == one
+
+
+def test_the_processing_filter_finds_entities_with_errors_and_orphans(signed_in, catalog):
+    services.refresh(Location.objects.get(target=str(catalog.root / "service.yaml")))
+    Entity.objects.filter(ref="component:default/checkout").update(
+        errors=[{"name": "InputError", "message": "broken"}])  # fmt: skip
+    Entity.objects.filter(ref="resource:default/orders-db").update(orphan=True)
+    assert names(signed_in.get("/catalog/?kind=&status=errors")) == ["checkout"]
+    assert names(signed_in.get("/catalog/?kind=&status=orphan")) == ["orders-db"]
+    both = names(signed_in.get("/catalog/?kind=&status=errors&status=orphan&sort=name"))
+    assert both == ["checkout", "orders-db"]
+    assert names(signed_in.get("/catalog/?kind=api&status=errors")) == []
+    body = signed_in.get("/catalog/?kind=&status=orphan").content.decode()
+    assert re.search(r'name="status" value="orphan" checked>\s*<span class="facet-label">Orphan'
+                     r'</span>\s*<span class="count">1</span>', body)  # fmt: skip
+    assert re.search(r'name="status" value="errors">\s*<span class="facet-label">Has errors'
+                     r'</span>\s*<span class="count">1</span>', body)  # fmt: skip
+    assert 'name="status"' not in signed_in.get("/catalog/?kind=api").content.decode()
+
+
+def test_the_processing_filter_runs_the_same_queries_for_few_or_many(signed_in, catalog):
+    url = "/catalog/?kind=&status=errors&status=orphan&size=100"
+    catalog.write("many.yaml", "".join(component(f"a-{i}") for i in range(3)))
+    location = register(catalog.root / "many.yaml")
+    Entity.objects.filter(ref__startswith="component:default/a-").update(orphan=True)
+    few = query_count(signed_in, url)
+    catalog.write("many.yaml", "".join(component(f"a-{i}") for i in range(40)))
+    services.refresh(location)
+    Entity.objects.filter(ref__startswith="component:default/a-").update(orphan=True)
+    assert len(names(signed_in.get(url))) == 40
+    assert query_count(signed_in, url) == few
+
+
+def test_every_kind_has_a_kind_column_and_sorts_by_it(signed_in, catalog):
+    body = signed_in.get("/catalog/?kind=").content.decode()
+    assert ">Kind</a>" in body and '<td class="nowrap">Resource</td>' in body
+    assert ">Kind</a>" not in signed_in.get("/catalog/").content.decode()
+    body = signed_in.get("/catalog/?kind=&sort=kind&size=50").content.decode()
+    kinds = re.findall(r'<td class="nowrap">(API|Component|Group|Resource|System|User)</td>', body)
+    assert kinds == sorted(kinds, key=str.lower) and len(set(kinds)) == 6
+
+
+def test_owners_of_different_kinds_with_one_name_are_told_apart(signed_in, catalog):
+    catalog.write("guests.yaml", component("by-group", owner="guest")
+                  + component("by-user", owner="user:guest"))  # fmt: skip
+    register(catalog.root / "guests.yaml")
+    body = signed_in.get("/catalog/").content.decode()
+    for kind in ("group", "user"):
+        option = (
+            rf'value="{kind}:default/guest">\s*<span class="facet-label" '
+            rf'title="{kind}:default/guest">guest <span class="facet-kind">\({kind}\)'
+        )
+        assert re.search(option, body), kind
+    assert names(signed_in.get("/catalog/?owner=user:default/guest")) == ["by-user"]
+    assert names(signed_in.get("/catalog/?owner=group:default/guest")) == ["by-group"]
