@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -126,6 +127,19 @@ class LocationActions(admin.ModelAdmin):
             self.message_user(request, f"Unregistered {location.ref}: {len(refs)} entities")
 
 
+class NewLocationForm(forms.ModelForm):
+    """A location to add: refused (with the reason) where the API would refuse it."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("type") and data.get("target"):
+            try:
+                services.checked_target(data["type"], data["target"])
+            except services.LocationError as exc:
+                self.add_error("target", str(exc))
+        return data
+
+
 @admin.register(Location)
 class LocationAdmin(LocationActions):
     list_display = ("ref", "source", "entity_count", "last_refresh_at", "last_success_at",
@@ -151,6 +165,11 @@ class LocationAdmin(LocationActions):
     @admin.display(description="problems")
     def problem_count(self, obj: Location) -> int:
         return len(obj.problems)
+
+    def get_form(self, request: HttpRequest, obj: Location | None = None, **kwargs: Any):
+        """Adding checks the target as the API does, so a refusal is a form error."""
+        return super().get_form(request, obj, **({"form": NewLocationForm} if obj is None
+                                                 else {}), **kwargs)  # fmt: skip
 
     def save_model(self, request: HttpRequest, obj: Location, form, change: bool) -> None:
         if change:

@@ -25,7 +25,7 @@ from catalog.ingestion.tree import Problem, TreeResult, read_tree
 from catalog.ingestion.writer import ChangeSummary, chunks
 from catalog.model.errors import CatalogError
 from catalog.models import Entity, Location, LocationSource, Relation
-from catalog.readers import read
+from catalog.readers import check_allowed, read
 
 __all__ = [
     "LOCATION_TYPES",
@@ -36,6 +36,7 @@ __all__ = [
     "analyze_location",
     "ancestry",
     "check_registrable",
+    "checked_target",
     "delete_entities",
     "delete_entity",
     "export_entities",
@@ -93,11 +94,13 @@ def _normal_target(location_type: str, target: str) -> str:
         raise LocationError(f"Cannot use the file location {target!r}: {exc}") from None
 
 
-def _free_target(location_type: str, target: str, moving: Location | None = None) -> str:
-    """``target`` normalised (file paths resolved); ConflictError if another location
-    already has it."""
+def checked_target(location_type: str, target: str, moving: Location | None = None) -> str:
+    """``target`` as it would be stored (file paths resolved), after the checks every new
+    or moved location passes: a known type, a target the reading policy allows
+    (LocationRefused) and no other location with it (ConflictError)."""
     _check_type(location_type)
     target = _normal_target(location_type, target)
+    _check_permitted(location_type, target)
     others = Location.objects.filter(type=location_type, target=target)
     if moving is not None:
         others = others.exclude(pk=moving.pk)
@@ -108,13 +111,23 @@ def _free_target(location_type: str, target: str, moving: Location | None = None
     return target
 
 
+def _check_permitted(location_type: str, target: str) -> None:
+    """LocationRefused if the reading policy forbids ``type:target`` outright: such a
+    location could never be read, so it is not stored (the API, the Register page and
+    the CLI alike)."""
+    try:
+        check_allowed(location_type, target, catalog_settings().policy)
+    except CatalogError as exc:
+        raise LocationRefused(f"Cannot register this {location_type} location: {exc}") from None
+
+
 def register_location(location_type: str, target: str, *, source: str = LocationSource.API,
                       presence: str = "required", refresh_now: bool = True,
                       vet: bool = False) -> tuple[Location, ChangeSummary | None]:  # fmt: skip
     """Register a root location and (by default) read it right away. With ``vet`` (the
     Register page and ``catalog register``) a location that check_registrable refuses
     is not stored."""
-    target = _free_target(location_type, target)
+    target = checked_target(location_type, target)
     if vet:
         check_registrable(location_type, target)
     location = Location.objects.create(type=location_type, target=target, source=source,
@@ -148,7 +161,7 @@ def update_location(location: Location, location_type: str, target: str) -> None
     /locations/{id}``). Its id and Location entity stay; entities the new target no
     longer provides become orphans, as after any refresh. If a refresh of the old
     target is running, the new one is queued to run after it."""
-    target = _free_target(location_type, target, moving=location)
+    target = checked_target(location_type, target, moving=location)
     location.type, location.target, location.file_hashes = location_type, target, {}
     location.save(update_fields=["type", "target", "file_hashes"])
     try:

@@ -32,14 +32,14 @@ import signal
 import subprocess
 import tempfile
 import time
-from urllib.parse import unquote
+from urllib.parse import SplitResult, unquote
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path
 from catalog.readers.policy import ReadingPolicy, ReadResult, split_url
-from catalog.readers.url import checked_address, safe_url
+from catalog.readers.url import check_url_allowed, checked_address, safe_url
 
-__all__ = ["parse_git_target", "read_git"]
+__all__ = ["check_git_allowed", "parse_git_target", "read_git"]
 
 _REF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 _NOT_FOUND = (
@@ -102,20 +102,35 @@ def _object_info(run: _Runner, name: str) -> tuple[str, int]:
     return kind, int(size) if size.isdigit() else 0
 
 
-def _repository_config(repo: str, policy: ReadingPolicy) -> list[str]:
-    """Check that ``repo`` may be read; return the git ``-c`` settings to read it with."""
+def check_git_allowed(target: str, policy: ReadingPolicy) -> None:
+    """Check that the policy lets ``target``'s repository be read, without any git or
+    network use: what a location must pass before it is stored."""
+    repo, _, _ = parse_git_target(target)
+    _check_repository(repo, policy)
+
+
+def _check_repository(repo: str, policy: ReadingPolicy) -> SplitResult:
+    """Scheme, host allow-list or readable directory of ``repo``; the split URL."""
     parts = split_url(repo)
     if parts.scheme == "file":
         if parts.netloc:
             raise ReadError("file:// repository URLs must not name a host")
         confined_path(unquote(parts.path), policy.file_roots)
-        return ["protocol.file.allow=always"]
+        return parts
     if parts.scheme not in ("http", "https"):
         raise ReadError(
             f"git repositories must be https://, http:// or file:// URLs, "
             f"not {parts.scheme or 'a local path'}:"
         )
-    address = checked_address(repo, policy)  # allow-list and public-address checks
+    return check_url_allowed(repo, policy)
+
+
+def _repository_config(repo: str, policy: ReadingPolicy) -> list[str]:
+    """Check that ``repo`` may be read; return the git ``-c`` settings to read it with."""
+    parts = _check_repository(repo, policy)
+    if parts.scheme == "file":
+        return ["protocol.file.allow=always"]
+    address = checked_address(repo, policy)  # public-address checks
     port = parts.port or (443 if parts.scheme == "https" else 80)
     literal = f"[{address}]" if ":" in address else address
     return [f"http.curloptResolve={parts.hostname}:{port}:{literal}", "http.followRedirects=false"]

@@ -46,7 +46,7 @@ from catalog.readers.policy import (
     url_host,
 )
 
-__all__ = ["MAX_REDIRECTS", "checked_address", "read_url", "safe_url"]
+__all__ = ["MAX_REDIRECTS", "check_url_allowed", "checked_address", "read_url", "safe_url"]
 
 MAX_REDIRECTS = 5
 _USER_AGENT = "Greenroom-catalog-reader"
@@ -86,11 +86,7 @@ def read_url(url: str, policy: ReadingPolicy) -> ReadResult:
 def checked_address(url: str, policy: ReadingPolicy) -> str:
     """Check scheme, credentials and allow-list of ``url``, resolve its host and return
     the address to connect to; raises ReadError if the read is not allowed."""
-    parts = _check_form(url)
-    if not policy.host_allowed(url):
-        raise ReadError(
-            f"reading from {url_host(url)} is not allowed; add it to backend.reading.allow"
-        )
+    parts = check_url_allowed(url, policy)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
@@ -103,6 +99,17 @@ def checked_address(url: str, policy: ReadingPolicy) -> str:
         if problem:
             raise ReadError(f"refusing to read from {url_host(url)}: it resolves to {problem}")
     return addresses[0]
+
+
+def check_url_allowed(url: str, policy: ReadingPolicy) -> SplitResult:
+    """Check scheme, credentials and allow-list of ``url`` without any network use:
+    what a location must pass before it is stored. Returns the split URL."""
+    parts = _check_form(url)
+    if not policy.host_allowed(url):
+        raise ReadError(
+            f"reading from {url_host(url)} is not allowed; add it to backend.reading.allow"
+        )
+    return parts
 
 
 def _check_form(url: str) -> SplitResult:

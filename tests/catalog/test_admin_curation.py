@@ -198,3 +198,11 @@ def test_curation_lists_need_staff(client, user) -> None:
     client.force_login(user)
     for url in (ORPHANS, ENTITY_ERRORS, LOCATION_ERRORS):
         assert client.get(url).status_code == 302
+
+
+def test_adding_a_location_the_policy_forbids_is_a_form_error(admin_client, files) -> None:
+    response = admin_client.post(f"{LOCATIONS}add/", {"type": "file", "target": "/etc/passwd",
+                                                      "presence": "required"})  # fmt: skip
+    assert response.status_code == 200
+    assert "catalog.readableDirectories" in response.content.decode()
+    assert not Location.objects.exists()

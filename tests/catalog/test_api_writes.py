@@ -140,3 +140,44 @@ def test_session_writes_need_the_csrf_token(files, user, settings) -> None:
 def test_wrong_method_is_405(api) -> None:
     response = api.put("/api/catalog/entities/by-uid/x")
     assert response.status_code == 405 and response["Allow"] == "GET, DELETE"
+
+
+@pytest.mark.parametrize(
+    ("location_type", "target", "says"),
+    [
+        ("file", "/etc/passwd", "catalog.readableDirectories"),
+        ("file", "/proc/self/fd/5", "catalog.readableDirectories"),
+        ("url", "https://elsewhere.example.com/catalog-info.yaml", "backend.reading.allow"),
+        ("url", "ftp://example.com/x.yaml", "only http and https"),
+        ("git", "https://elsewhere.example.com/r.git#main:catalog-info.yaml",
+         "backend.reading.allow"),
+        ("git", "file:///etc#main:passwd", "catalog.readableDirectories"),
+    ],
+)
+def test_a_location_the_reading_policy_forbids_is_refused_before_it_is_stored(
+    api, files, location_type, target, says
+) -> None:
+    """Backstage stores any target and reports later; a target Greenroom may never read
+    is refused with the reason and the setting to change, and nothing is stored."""
+    created = post(api, "/locations", {"type": location_type, "target": target})
+    assert created.status_code == 400, created.content
+    error = created.json()["error"]
+    assert error["name"] == "InputError" and says in error["message"]
+    assert not Location.objects.exists()
+    location = register(files.write("catalog-info.yaml", SERVICE))
+    moved = post(api, f"/locations/{location.pk}", {"type": location_type, "target": target},
+                 method="put")  # fmt: skip
+    assert moved.status_code == 400 and says in moved.json()["error"]["message"]
+    location.refresh_from_db()
+    assert location.type == "file" and location.target.endswith("catalog-info.yaml")
+    assert Entity.objects.filter(ref="component:default/checkout").exists()
+
+
+def test_a_readable_location_with_broken_content_is_stored_as_backstage_does(api, files) -> None:
+    """Content problems are the location's to show (201), as in Backstage; only what the
+    policy forbids outright is refused."""
+    path = str(files.write("broken.yaml", "kind: [oops\n"))
+    created = post(api, "/locations", {"type": "file", "target": path})
+    assert created.status_code == 201
+    location = Location.objects.get()
+    assert "YAML" in (location.last_error or "") or location.problems

@@ -261,7 +261,7 @@ def test_import_of_an_unreadable_target_stores_nothing(signed_in, files) -> None
     bad_type = import_(signed_in, "ftp", "x").content.decode()
     assert "not one of the available choices" in bad_type
     url = import_(signed_in, "url", "javascript:alert(1)").content.decode()
-    assert "Could not read" in url
+    assert "Cannot register this url location" in url and "only http and https" in url
     assert not Location.objects.exists() and not Entity.objects.exists()
 
 

@@ -245,12 +245,14 @@ def test_the_generated_ten_thousand_entity_catalog_parses_quickly(tmp_path):
 
     entities, _ = generate(10_000, 42)
     data = render(entities, 10_000, 42)
-    started = time.perf_counter()
-    documents = parse(data)
-    elapsed = time.perf_counter() - started
+    timings = []
+    for _ in range(2):  # the faster of two runs: a busy CI machine can stall one
+        started = time.perf_counter()
+        documents = parse(data)
+        timings.append(time.perf_counter() - started)
     assert len(documents) == 10_000
     assert documents[0] == (0, _plain(entities[0]))
-    assert elapsed < 3  # about 0.6 s on the development machine; generous for CI
+    assert min(timings) < 3  # about 0.6 s on the development machine; generous for CI
 
 
 def _plain(entity: dict) -> dict:
