@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("catalog.urls")),
     path("api/catalog/", include("catalog.api.urls")),
+    path("api/scaffolder/", include("scaffolder.api.urls")),
     path("create/", include("scaffolder.urls")),
     path("docs/", include("techdocs.urls")),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from catalog.api.errors import ApiError
+from portal.api.errors import ApiError
 
 __all__ = ["parse_fields", "project"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from catalog.api.errors import ApiError
 from catalog.models import EntityField
+from portal.api.errors import ApiError
 
 __all__ = ["FilterSet", "filter_condition", "parse_filters"]
 

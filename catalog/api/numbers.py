@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalog.api.errors import ApiError
+from portal.api.errors import ApiError
 
 __all__ = ["LARGEST", "whole_number", "whole_number_text"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
-from catalog.api.errors import ApiError
 from catalog.models import Entity, EntityField
+from portal.api.errors import ApiError
 
 __all__ = ["Order", "ordered", "page_by_one_field", "parse_orders"]
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from catalog.api.auth import api_view
-from catalog.api.errors import ApiError
 from catalog.api.numbers import whole_number
 from catalog.api.predicates import entity_predicate, location_predicate
 from catalog.api.query import Query
 from catalog.api.views import facets_response, location_data, query_response
 from catalog.models import Entity, Location
+from portal.api.auth import api_view
+from portal.api.errors import ApiError
 
 __all__ = ["query_entities", "query_facets", "query_locations"]
 

@@ -18,8 +18,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from catalog.api.errors import ApiError
 from catalog.models import EntityField
+from portal.api.errors import ApiError
 
 __all__ = ["entity_predicate", "location_predicate"]
 

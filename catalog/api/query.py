@@ -20,12 +20,12 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 
-from catalog.api.errors import ApiError
 from catalog.api.filters import filter_condition, parse_filters
 from catalog.api.numbers import LARGEST, whole_number, whole_number_text
 from catalog.api.predicates import entity_predicate
 from catalog.api.served import served_json
 from catalog.models import Entity, EntityField
+from portal.api.errors import ApiError
 
 __all__ = ["DEFAULT_LIMIT", "Query", "full_text_hits", "page"]
 

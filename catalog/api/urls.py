@@ -13,7 +13,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from catalog.api import openapi, predicate_views, views, write_views
-from catalog.api.errors import error_response
+from portal.api.errors import error_response
 
 app_name = "catalog_api"
 

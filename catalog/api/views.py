@@ -17,8 +17,6 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from catalog.api.auth import api_view
-from catalog.api.errors import ApiError
 from catalog.api.facets import facet_counts_json
 from catalog.api.fields import parse_fields, project
 from catalog.api.filters import filter_condition, parse_filters
@@ -28,6 +26,8 @@ from catalog.api.predicates import entity_predicate
 from catalog.api.query import Query, page
 from catalog.api.served import served_by_id, served_json
 from catalog.models import Entity, Location
+from portal.api.auth import api_view
+from portal.api.errors import ApiError
 
 __all__ = [
     "entities",

@@ -3,14 +3,11 @@ deletion, ancestry and validation, with Backstage's shapes and status codes."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from catalog import services
-from catalog.api.auth import api_view
-from catalog.api.errors import ApiError
 from catalog.api.views import location_data, valid_uuid
 from catalog.ingestion.tree import generated_location
 from catalog.model.errors import CatalogError, EntityValidationError
@@ -18,6 +15,9 @@ from catalog.model.refs import entity_ref
 from catalog.model.relations import derive_relations
 from catalog.model.validation import validate_entity
 from catalog.models import Entity, Location, LocationSource
+from portal.api.auth import api_view
+from portal.api.body import json_body
+from portal.api.errors import ApiError
 
 __all__ = ["analyze_location", "create_location", "delete_entity", "delete_location",
            "entity_ancestry", "location_by_entity", "refresh", "update_location",
@@ -25,14 +25,6 @@ __all__ = ["analyze_location", "create_location", "delete_entity", "delete_locat
 
 _YES = {"true", "yes", "1"}
 _NO = {"false", "no", "0", ""}
-
-
-def _body(request: HttpRequest) -> Any:
-    try:
-        return json.loads(request.body or b"null")
-    except ValueError:
-        raise ApiError("InputError", "Malformed request body (did you remember to specify an "
-                                     "application/json content type?)") from None  # fmt: skip
 
 
 def _flag(request: HttpRequest, name: str) -> bool:
@@ -57,7 +49,7 @@ def _location_input(body: Any) -> dict[str, str]:
 @api_view("POST", writes=True)
 def create_location(request: HttpRequest) -> JsonResponse:
     """POST /locations (``dryRun``, ``onConflict=reject|refresh``)."""
-    body = _location_input(_body(request))
+    body = _location_input(json_body(request))
     kind, target = body["type"], body["target"]
     presence = body.get("presence", "required")
     if request.GET.get("dryRun") is not None and _flag(request, "dryRun"):
@@ -104,7 +96,7 @@ def delete_location(request: HttpRequest, location_id: str) -> HttpResponse:
 @api_view("PUT", writes=True)
 def update_location(request: HttpRequest, location_id: str) -> JsonResponse:
     """PUT /locations/{id} ``{type, target}``: move a location; 200 with the location."""
-    body = _location_input(_body(request))
+    body = _location_input(json_body(request))
     location = Location.objects.filter(pk=location_id).first() if valid_uuid(location_id) else None
     if location is None:
         raise ApiError("NotFoundError", f"Found no location with ID {location_id}")
@@ -119,7 +111,7 @@ def update_location(request: HttpRequest, location_id: str) -> JsonResponse:
 def analyze_location(request: HttpRequest) -> JsonResponse:
     """POST /analyze-location ``{location: {type, target}, catalogFilename?}``: the
     entities its catalog file holds, or a proposed Component when there is none."""
-    body = _body(request)
+    body = json_body(request)
     if not isinstance(body, dict) or set(body) - {"location", "catalogFilename"}:
         raise ApiError("InputError", "Malformed request body, expected {location, "
                                      "catalogFilename?}")  # fmt: skip
@@ -184,7 +176,7 @@ def entity_ancestry(request: HttpRequest, kind: str, namespace: str, name: str) 
 @api_view("POST", writes=True)
 def refresh(request: HttpRequest) -> HttpResponse:
     """POST /refresh ``{"entityRef"}``: queue a refresh of the entity's location."""
-    body = _body(request)
+    body = json_body(request)
     ref = body.get("entityRef") if isinstance(body, dict) else None
     if not isinstance(ref, str) or not ref:
         raise ApiError("InputError", "entityRef is required")
@@ -198,7 +190,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
 @api_view("POST")
 def validate(request: HttpRequest) -> HttpResponse:
     """POST /validate-entity ``{"entity", "location"}``: 200, or 400 ``{"errors": [...]}``."""
-    body = _body(request)
+    body = json_body(request)
     if (
         not isinstance(body, dict)
         or "entity" not in body

@@ -1,4 +1,5 @@
-"""Who may call the catalog API: a signed-in browser session, or a bearer token.
+"""Who may call Greenroom's REST APIs (catalog, scaffolder): a signed-in browser
+session, or a bearer token.
 
 Tokens are either issued by an admin (Django admin → API tokens; stored hashed) or
 listed in ``backend.auth.externalAccess`` in app-config, in Backstage's shape
@@ -19,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from catalog.api.errors import ApiError, error_response
+from portal.api.errors import ApiError, error_response
 from portal.tokens import authenticate_token
 
 __all__ = ["api_view"]

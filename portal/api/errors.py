@@ -1,4 +1,4 @@
-"""Backstage's error body for the catalog API.
+"""Backstage's error body for Greenroom's REST APIs.
 
 Every error answers ``{"error": {"name", "message"}, "request": {"method", "url"},
 "response": {"statusCode"}}`` with the status Backstage gives that error name, so
@@ -6,6 +6,8 @@ clients written against Backstage read Greenroom's errors unchanged.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.http import HttpRequest, JsonResponse
 
@@ -22,6 +24,10 @@ STATUS_BY_NAME = {
 }
 
 
+#: ``/api/<plugin>``: Backstage reports ``request.url`` relative to the plugin's mount.
+_PLUGIN_PREFIX = re.compile(r"^/api/[^/?]+")
+
+
 class ApiError(Exception):
     """An error with a Backstage error name; its status follows from the name."""
 
@@ -34,7 +40,7 @@ class ApiError(Exception):
 def error_response(request: HttpRequest, name: str, message: str) -> JsonResponse:
     """The Backstage-shaped JSON error response."""
     status = STATUS_BY_NAME.get(name, 500)
-    url = request.get_full_path().removeprefix("/api/catalog")
+    url = _PLUGIN_PREFIX.sub("", request.get_full_path(), count=1)
     return JsonResponse(
         {
             "error": {"name": name, "message": message},

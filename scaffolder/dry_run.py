@@ -1,0 +1,132 @@
+"""Dry-run a template sent whole with its files, as Backstage's template editor does
+(``POST /v2/dry-run``): nothing is published or registered, and the answer holds the
+log, the files the run wrote and its output.
+
+The files are written to a private directory and the template's ``baseUrl`` points
+at a ``template.yaml`` there, so ``url: ./skeleton`` finds the files sent under
+``skeleton/``. Environment secrets are never visible in a dry run.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from scaffolder.actions import TemplateInfo
+from scaffolder.errors import InputError
+from scaffolder.integrations import known_integrations
+from scaffolder.parameters import secrets_errors, validation_errors, visible_values
+from scaffolder.runner import Run, RunSpec, with_step_defaults
+from scaffolder.template_entity import check_template
+from scaffolder.workspace import child_path, files_below, workspace
+
+__all__ = ["DryRunInvalid", "dry_run"]
+
+API_VERSION = "scaffolder.backstage.io/v1beta3"
+
+
+class DryRunInvalid(Exception):
+    """The values do not pass the template's pages: ``errors`` in the npm jsonschema
+    shape, answered as ``400 {errors}``."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(errors)} validation errors")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class DryRunRequest:
+    """``{template, values, secrets?, directoryContents}``, checked."""
+
+    template: dict[str, Any]
+    values: dict[str, Any]
+    secrets: dict[str, str]
+    files: list[tuple[str, bytes]]
+
+    @classmethod
+    def parse(cls, body: Any) -> DryRunRequest:
+        if not isinstance(body, dict):
+            raise InputError("Request body must be a JSON object")
+        template, values = body.get("template"), body.get("values", {})
+        secrets, contents = body.get("secrets") or {}, body.get("directoryContents")
+        if not isinstance(template, dict):
+            raise InputError("template must be a Template entity")
+        if not isinstance(values, dict):
+            raise InputError("values must be an object")
+        if not isinstance(secrets, dict) or not all(isinstance(v, str) for v in secrets.values()):
+            raise InputError("secrets must be an object of strings")
+        if not isinstance(contents, list):
+            raise InputError("directoryContents must be a list of {path, base64Content}")
+        return cls(template, values, secrets, [_file(item) for item in contents])
+
+
+def _file(item: Any) -> tuple[str, bytes]:
+    if not isinstance(item, dict) or not isinstance(item.get("path"), str) \
+            or not isinstance(item.get("base64Content"), str):  # fmt: skip
+        raise InputError("directoryContents items must be {path, base64Content}")
+    try:
+        return item["path"], base64.b64decode(item["base64Content"], validate=True)
+    except (binascii.Error, ValueError):
+        raise InputError(f"{item['path']}: base64Content is not base64") from None
+
+
+def _contents(root: Path) -> list[dict[str, Any]]:
+    """The workspace's files (not directories, not symlinks), sorted by path."""
+    found = []
+    for path in files_below(root):
+        if path.is_symlink():
+            continue
+        executable = bool(path.stat().st_mode & stat.S_IXUSR)
+        found.append({"path": path.relative_to(root).as_posix(), "executable": executable,
+                      "base64Content": base64.b64encode(path.read_bytes()).decode()})  # fmt: skip
+    return found
+
+
+def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run ``body`` (Backstage's dry-run request) and return Backstage's answer.
+
+    Raises InputError (bad request), DryRunInvalid (values fail the pages), or the
+    run's first error (a StepError, or what an action raised)."""
+    request = DryRunRequest.parse(body)
+    template = request.template
+    if template.get("apiVersion") != API_VERSION:
+        raise InputError("Input template is not a template")
+    check_template(template)
+    spec = template["spec"]
+    values = visible_values(spec, request.values)
+    errors = validation_errors(spec, values) or secrets_errors(spec, request.secrets)
+    if errors:
+        raise DryRunInvalid(errors)
+    steps = with_step_defaults(spec["steps"])
+    scaffolder_config = settings.APP_CONFIG.get("scaffolder") or {}
+    environment = {"parameters": (scaffolder_config.get("defaultEnvironment") or {})
+                   .get("parameters") or {}}  # fmt: skip
+    parent = (settings.APP_CONFIG.get("backend") or {}).get("workingDirectory")
+    log: list[dict[str, Any]] = []
+    with workspace(parent, "dry-run-content-") as content, workspace(parent, "dry-run-") as work:
+        for path, data in request.files:
+            target = child_path(content, path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        metadata = template.get("metadata") or {}
+        info = TemplateInfo(entity_ref="template:default/dry-run",
+                            base_url=(content / "template.yaml").as_uri(),
+                            metadata={"name": metadata.get("name")})  # fmt: skip
+        run = Run(
+            spec=RunSpec(steps=steps, parameters=values, template=info,
+                         output=spec.get("output") or {}, user=dict(user or {}),
+                         environment=environment, integrations=known_integrations()),
+            workspace=work, emit=lambda entry: log.append({"body": entry}),
+            secrets=request.secrets, dry_run=True,
+        )  # fmt: skip
+        log.append({"body": {"message": f"Starting up task with {len(steps) + 1} steps"}})
+        output = run.execute()
+        files = _contents(work)
+    return {"log": log, "directoryContents": files, "output": output, "steps": steps}

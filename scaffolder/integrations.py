@@ -1,0 +1,40 @@
+"""The SCM hosts templates may name in a RepoUrlPicker value (``host?owner=…``), with
+their kind, as ``parseRepoUrl`` checks them: every host under ``integrations`` in
+app-config, plus the public hosts Backstage always knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+__all__ = ["known_integrations", "token_for"]
+
+#: Backstage's default integrations, present even when app-config names none.
+DEFAULT_HOSTS = {"github.com": "github", "gitlab.com": "gitlab",
+                 "bitbucket.org": "bitbucketCloud", "dev.azure.com": "azure"}  # fmt: skip
+_CONFIG_KINDS = {"github": "github", "gitlab": "gitlab", "bitbucketCloud": "bitbucketCloud",
+                 "bitbucketServer": "bitbucketServer", "azure": "azure", "gitea": "gitea",
+                 "gerrit": "gerrit"}  # fmt: skip
+
+
+def _configured() -> dict[str, Any]:
+    return (settings.APP_CONFIG.get("integrations") or {}) if settings.configured else {}
+
+
+def known_integrations() -> list[dict[str, str]]:
+    """``[{host, type}]`` for ``parseRepoUrl``."""
+    hosts = dict(DEFAULT_HOSTS)
+    for key, kind in _CONFIG_KINDS.items():
+        for item in _configured().get(key) or []:
+            if isinstance(item, dict) and item.get("host"):
+                hosts[str(item["host"])] = kind
+    return [{"host": host, "type": kind} for host, kind in hosts.items()]
+
+
+def token_for(host: str) -> str | None:
+    """The token app-config gives the GitHub integration on ``host``, if any."""
+    for item in _configured().get("github") or []:
+        if isinstance(item, dict) and item.get("host") == host and item.get("token"):
+            return str(item["token"])
+    return None
