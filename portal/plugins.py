@@ -17,6 +17,13 @@ from their ``AppConfig.ready()``:
   template and ``get_context(request)`` for its data, isolated like entity content.
 - :func:`register_search_source` adds a function the search page calls with the
   query; it returns :class:`SearchResult` objects.
+- :func:`register_scaffolder_action` adds an action templates can call
+  (:class:`ScaffolderAction`): an id, a handler, JSON Schemas for its input and
+  output, and whether it can run in a dry run. The handler is called with the run's
+  context: ``ctx.input`` (validated against the schema), ``ctx.workspace`` (a
+  ``Path``), ``ctx.log(message)``, ``ctx.output(name, value)``, ``ctx.secrets``,
+  ``ctx.dry_run``, ``ctx.stop`` (a ``threading.Event`` set on cancel) and
+  ``ctx.checkpoint(key, fn)`` (run ``fn`` once per task, also across retries).
 
 Registration validates its input and raises ``TypeError``/``ValueError`` with a
 precise message at start-up, not when a page is first rendered. Contributions are
@@ -36,6 +43,7 @@ __all__ = [
     "EntityContent",
     "HomeCard",
     "NavItem",
+    "ScaffolderAction",
     "SearchResult",
     "entity_cards",
     "entity_tabs",
@@ -45,7 +53,9 @@ __all__ = [
     "register_entity_tab",
     "register_home_card",
     "register_nav_item",
+    "register_scaffolder_action",
     "register_search_source",
+    "scaffolder_actions",
     "search",
     "temporarily_registered",
 ]
@@ -106,6 +116,19 @@ class SearchResult:
     score: float = 0.0
 
 
+@dataclass(frozen=True)
+class ScaffolderAction:
+    """An action a plugin adds to the scaffolder (see the module docstring)."""
+
+    id: str
+    handler: Callable[[Any], None]
+    description: str = ""
+    input_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
+    output_schema: Mapping[str, Any] | None = None
+    supports_dry_run: bool = False
+    examples: tuple[Mapping[str, Any], ...] = ()
+
+
 @dataclass
 class _Registry:
     nav_items: dict[str, NavItem] = field(default_factory=dict)
@@ -113,6 +136,7 @@ class _Registry:
     entity_cards: dict[str, EntityContent] = field(default_factory=dict)
     search_sources: dict[str, SearchSource] = field(default_factory=dict)
     home_cards: dict[str, HomeCard] = field(default_factory=dict)
+    scaffolder_actions: dict[str, ScaffolderAction] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -160,6 +184,21 @@ def register_search_source(key: str, source: SearchSource) -> None:
     if not callable(source):
         raise TypeError("register_search_source() takes a callable")
     _add(_registry.search_sources, key, source, "search source")
+
+
+def register_scaffolder_action(action: ScaffolderAction) -> None:
+    """Let templates call ``action`` by its id."""
+    if not isinstance(action, ScaffolderAction):
+        raise TypeError("register_scaffolder_action() takes a ScaffolderAction, not "
+                        f"{type(action).__name__}")  # fmt: skip
+    if not callable(action.handler):
+        raise TypeError(f"scaffolder action {action.id!r} needs a callable handler")
+    _add(_registry.scaffolder_actions, action.id, action, "scaffolder action")
+
+
+def scaffolder_actions() -> list[ScaffolderAction]:
+    """The actions plugins registered."""
+    return list(_registry.scaffolder_actions.values())
 
 
 def nav_items(user: Any) -> list[NavItem]:

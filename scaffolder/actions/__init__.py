@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from portal import plugins
 from scaffolder.actions import catalog, debug, fs, github, plain, template
 from scaffolder.actions.base import Action, ActionContext, TemplateInfo
-from scaffolder.errors import NotFoundError
+from scaffolder.errors import ConflictError, NotFoundError
 
 __all__ = ["Action", "ActionContext", "TemplateInfo", "all_actions", "get_action"]
 
@@ -18,11 +19,25 @@ _BUILT_IN = (catalog, debug, fs, github, plain, template)
 
 
 @cache
+def _built_in() -> dict[str, Action]:
+    return {action.id: action for module in _BUILT_IN for action in module.ACTIONS}
+
+
 def _registry() -> dict[str, Action]:
-    actions: dict[str, Action] = {}
-    for module in _BUILT_IN:
-        for action in module.ACTIONS:
-            actions[action.id] = action
+    """Built-in actions and those plugins registered (asked each time, so a plugin
+    registered late or in a test is seen). A plugin may not replace a built-in."""
+    actions = dict(_built_in())
+    for added in plugins.scaffolder_actions():
+        if added.id in actions:
+            raise ConflictError(
+                f"Template action with ID '{added.id}' has already been registered "
+                "(a plugin may not replace a built-in action)"
+            )
+        actions[added.id] = Action(
+            id=added.id, handler=added.handler, description=added.description,
+            input_schema=added.input_schema, output_schema=added.output_schema,
+            supports_dry_run=added.supports_dry_run, examples=added.examples,
+        )  # fmt: skip
     return actions
 
 

@@ -41,7 +41,22 @@ class TemplateRenderError(StepError):
     name = "TemplateRenderError"
 
 
-def _message(error: BaseException) -> str:
+def _column(source: str, line: int, text: str) -> int | None:
+    """The 1-based column nunjucks reports for a syntax error Jinja places only by line:
+    where the unknown filter's name or the unclosed ``{#`` starts."""
+    lines = source.splitlines()
+    if not 0 < line <= len(lines):
+        return None
+    found = None
+    if text == "Unterminated comment tag":
+        found = re.search(r"\{#", lines[line - 1])
+    elif match := re.match(r'Unknown template (?:filter|test) "([^"]*)"', text):
+        found = re.search(rf"(?:\||\bis)\s*({re.escape(match[1])})\b", lines[line - 1])
+        return found.start(1) + 1 if found else None
+    return found.start() + 1 if found else None
+
+
+def _message(error: BaseException, source: str | None = None) -> str:
     if isinstance(error, TemplateRenderError):
         return str(error)
     if isinstance(error, BudgetExceeded | RecursionError | MemoryError):
@@ -53,6 +68,9 @@ def _message(error: BaseException) -> str:
         text = pattern.sub(replacement, text)
     line = getattr(error, "lineno", None)
     where = f" at line {line}" if isinstance(line, int) and line else ""
+    column = _column(source, line, text) if where and source is not None else None
+    if column is not None:
+        where += f", column {column}"
     return f"Template error{where}: {text}"
 
 
@@ -75,15 +93,16 @@ def _run(
     return "".join(chunks), jinja_context
 
 
-def _guarded(function: Any, *args: Any) -> Any:
-    """Run one render under its own budget; every failure becomes TemplateRenderError."""
+def _guarded(function: Any, *args: Any, source: str | None = None) -> Any:
+    """Run one render under its own budget; every failure becomes TemplateRenderError
+    (placed by line and, when ``source`` is given, column)."""
     token = render_budget.set(Budget())
     try:
         return function(*args)
     except TemplateRenderError:
         raise
     except Exception as error:
-        raise TemplateRenderError(_message(error)) from None
+        raise TemplateRenderError(_message(error, source)) from None
     finally:
         render_budget.reset(token)
 
@@ -108,7 +127,7 @@ def render_text(
     def run() -> str:
         return _run(environment, environment.parse(text), context)[0]
 
-    return _guarded(run)
+    return _guarded(run, source=text)
 
 
 def _native(value: Any) -> Any:

@@ -27,8 +27,6 @@ CASES = sorted(p.stem for p in RECORDED.glob("*.json") if not p.name.startswith(
 
 #: Cases Greenroom does not match yet, with the reason; strict, so a fix is noticed.
 KNOWN_GAPS: dict[str, str] = {
-    "ft-comment-error": "skeleton render errors name the line but not yet the column",
-    "ft-render-error-in-file": "skeleton render errors name the line but not yet the column",
     "ft-cookiecutter-str-upper": "calling an undefined member is worded as Jinja words it",
     "mixed-string-tostring": "an exponent literal (1e21) renders; Backstage's engine refuses it",
     "secrets-redaction-action-log": "`secrets.x | reverse` renders nothing without the secret, "

@@ -103,9 +103,12 @@ def test_dict_methods_are_cookiecutter_only() -> None:  # engine
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        # Backstage 4.3.0 says "Template error at line 1, column 7: Unterminated comment tag".
-        ("echo ${#arr[@]}", "Template error at line 1: Unterminated comment tag"),
-        ("${{ x | nosuch }}", 'Template error at line 1: Unknown template filter "nosuch"'),
+        # As Backstage 4.3.0 places them: the column where `{#` or the filter name starts.
+        ("echo ${#arr[@]}", "Template error at line 1, column 7: Unterminated comment tag"),
+        (
+            "${{ x | nosuch }}",
+            'Template error at line 1, column 9: Unknown template filter "nosuch"',
+        ),
         ("${{ a.b() }}", "Template error: Unable to call `b`, which is undefined"),
         (
             "${{ 'x' | parseEntityRef }}",
