@@ -87,15 +87,13 @@ def _location(url: str) -> tuple[str, str]:
     raise InputError(f"Cannot register {url}: give an http(s) or file:// URL")
 
 
-def _chosen_ref(entities: list[dict[str, Any]]) -> str | None:
-    """Backstage's pick: a Component not named ``generated-…``, else any such entity."""
-    named = [e for e in entities if not e["metadata"]["name"].startswith("generated-")]
-    components = [e for e in named if e["kind"] == "Component"]
-    chosen = (components or named or entities or [None])[0]
-    if chosen is None:
-        return None
-    metadata = chosen["metadata"]
-    return f"{chosen['kind'].lower()}:{metadata.get('namespace') or 'default'}/{metadata['name']}"
+def _chosen_ref(names: list[tuple[str, str, str]]) -> str | None:
+    """Backstage's pick among (kind, namespace, name): a Component not named
+    ``generated-…``, else any such entity, else the first."""
+    named = [n for n in names if not n[2].startswith("generated-")]
+    components = [n for n in named if n[0].lower() == "component"]
+    chosen = (components or named or names or [None])[0]
+    return None if chosen is None else f"{chosen[0].lower()}:{chosen[1]}/{chosen[2]}"
 
 
 def _register(ctx: ActionContext) -> None:
@@ -111,15 +109,14 @@ def _register(ctx: ActionContext) -> None:
         if location is None:
             location, _ = services.register_location(location_type, target,
                                                      source=LocationSource.SCAFFOLDER)  # fmt: skip
-        entities = [services.get_entity(ref) for ref in location.entities.values_list(
-            "ref", flat=True)]  # fmt: skip
+        names = list(location.entities.order_by("ref").values_list("kind", "namespace", "name"))
     except CatalogError as exc:
         if ctx.input.get("optional"):
             ctx.log(f"Could not register {url}: {exc}")
             ctx.output("catalogInfoUrl", url)
             return
         raise InputError(str(exc)) from None
-    ref = _chosen_ref([e for e in entities if e])
+    ref = _chosen_ref(names)
     if ref:
         ctx.output("entityRef", ref)
     ctx.output("catalogInfoUrl", url)

@@ -97,7 +97,8 @@ def _values_json(ctx: ActionContext) -> str:
 def _write(ctx: ActionContext, source: Path, target: Path, render: bool, shown: str) -> None:
     """Copy ``source`` to ``target`` (logged as ``shown``), rendering it when
     ``render`` and it is text; symlinks and binary files are copied as they are."""
-    if source.is_symlink() or _is_binary(source.read_bytes()):
+    data = b"" if source.is_symlink() else source.read_bytes()
+    if source.is_symlink() or _is_binary(data):
         ctx.log(f"Copying file binary or symbolic link at {shown}, to template output path.")
         if source.is_symlink():
             os.symlink(os.readlink(source), target)
@@ -106,7 +107,7 @@ def _write(ctx: ActionContext, source: Path, target: Path, render: bool, shown: 
         return
     mode = source.stat().st_mode
     ctx.log(f"Writing file {shown} to template output path with mode {mode}.")
-    text = source.read_text(encoding="utf-8")
+    text = data.decode("utf-8")
     if render:
         text = render_text(text, _context(ctx), **_options(ctx))
     target.write_text(text, encoding="utf-8")

@@ -9,9 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.catalog import conftest as catalog_fixtures
 from tests.catalog.conftest import API_TOKEN
 
 V1BETA3 = "scaffolder.backstage.io/v1beta3"
+
+#: The catalog's ``files`` fixture (files under a readable directory), shared here.
+files = catalog_fixtures.files
 
 
 @pytest.fixture
