@@ -17,28 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-
+from scaffolder import config
 from scaffolder.actions import TemplateInfo
 from scaffolder.errors import InputError
 from scaffolder.integrations import known_integrations
-from scaffolder.parameters import secrets_errors, validation_errors, visible_values
+from scaffolder.parameters import checked_values
 from scaffolder.runner import Run, RunSpec, with_step_defaults
 from scaffolder.template_entity import check_template
 from scaffolder.workspace import child_path, files_below, workspace
 
-__all__ = ["DryRunInvalid", "dry_run"]
+__all__ = ["dry_run"]
 
 API_VERSION = "scaffolder.backstage.io/v1beta3"
-
-
-class DryRunInvalid(Exception):
-    """The values do not pass the template's pages: ``errors`` in the npm jsonschema
-    shape, answered as ``400 {errors}``."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(f"{len(errors)} validation errors")
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -92,7 +82,7 @@ def _contents(root: Path) -> list[dict[str, Any]]:
 def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Run ``body`` (Backstage's dry-run request) and return Backstage's answer.
 
-    Raises InputError (bad request), DryRunInvalid (values fail the pages), or the
+    Raises InputError (bad request), ValuesInvalid (values fail the pages), or the
     run's first error (a StepError, or what an action raised)."""
     request = DryRunRequest.parse(body)
     template = request.template
@@ -100,15 +90,10 @@ def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
         raise InputError("Input template is not a template")
     check_template(template)
     spec = template["spec"]
-    values = visible_values(spec, request.values)
-    errors = validation_errors(spec, values) or secrets_errors(spec, request.secrets)
-    if errors:
-        raise DryRunInvalid(errors)
+    values = checked_values(spec, request.values, request.secrets)
     steps = with_step_defaults(spec["steps"])
-    scaffolder_config = settings.APP_CONFIG.get("scaffolder") or {}
-    environment = {"parameters": (scaffolder_config.get("defaultEnvironment") or {})
-                   .get("parameters") or {}}  # fmt: skip
-    parent = (settings.APP_CONFIG.get("backend") or {}).get("workingDirectory")
+    environment = config.default_environment(with_secrets=False)
+    parent = config.working_directory()
     log: list[dict[str, Any]] = []
     with workspace(parent, "dry-run-content-") as content, workspace(parent, "dry-run-") as work:
         for path, data in request.files:

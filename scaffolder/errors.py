@@ -8,7 +8,14 @@ reads Greenroom's failures unchanged.
 
 from __future__ import annotations
 
-__all__ = ["ConflictError", "InputError", "NotAllowedError", "NotFoundError", "StepError"]
+__all__ = [
+    "ConflictError",
+    "InputError",
+    "NotAllowedError",
+    "NotFoundError",
+    "StepError",
+    "TaskCancelled",
+]
 
 
 class StepError(Exception):
@@ -39,3 +46,7 @@ class NotAllowedError(StepError):
     """The configuration or the caller's rights forbid what a step asks for."""
 
     name = "NotAllowedError"
+
+
+class TaskCancelled(StepError):
+    """The task was cancelled while this step ran (or before it began)."""

@@ -12,7 +12,34 @@ from jsonschema import Draft7Validator
 from scaffolder.schema_errors import npm_message, property_path
 from scaffolder.templating import is_truthy, render_value
 
-__all__ = ["pages", "secrets_errors", "validation_errors", "visible_values"]
+__all__ = [
+    "ValuesInvalid",
+    "checked_values",
+    "pages",
+    "secrets_errors",
+    "validation_errors",
+    "visible_values",
+]
+
+
+class ValuesInvalid(Exception):
+    """The values (or secrets) do not pass the template's pages: ``errors`` in the npm
+    jsonschema shape, answered as ``400 {errors}`` by the task and dry-run endpoints."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(f"{len(errors)} validation errors")
+        self.errors = errors
+
+
+def checked_values(spec: Mapping[str, Any], values: Mapping[str, Any],
+                   secrets: Mapping[str, str]) -> dict[str, Any]:  # fmt: skip
+    """The values the shown pages ask for, once they and the secrets pass those pages;
+    else ValuesInvalid."""
+    shown = visible_values(spec, values)
+    errors = validation_errors(spec, shown) or secrets_errors(spec, secrets)
+    if errors:
+        raise ValuesInvalid(errors)
+    return shown
 
 
 def pages(spec: Mapping[str, Any]) -> list[dict[str, Any]]:

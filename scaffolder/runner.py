@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from scaffolder.actions import Action, ActionContext, TemplateInfo, get_action
-from scaffolder.errors import InputError, StepError
+from scaffolder.errors import InputError, TaskCancelled
 from scaffolder.outputs import example_output, rendered_output
 from scaffolder.schema_errors import input_errors, npm_message
 from scaffolder.templating import UNDEFINED, is_truthy, render_value
@@ -75,6 +75,10 @@ class Run:
     stop: threading.Event = field(default_factory=threading.Event)
     checkpoints: dict[str, Any] = field(default_factory=dict)
     step_outputs: dict[str, Any] = field(default_factory=dict)
+    #: Steps an earlier attempt completed (id -> its output): a retry reuses them.
+    resume: Mapping[str, Any] = field(default_factory=dict)
+    #: Called with a step's id once it completed, so its output can be kept.
+    on_step_done: Callable[[str], None] | None = None
     _failed: BaseException | None = None
 
     # Context -------------------------------------------------------------------------
@@ -103,16 +107,34 @@ class Run:
         for step in self.spec.steps:
             if self._failed is not None and not _uses_status_functions(step):
                 continue
+            if step["id"] in self.resume and self._failed is None:
+                self._resumed(step)
+                continue
             try:
                 self._step(step)
             except Exception as exc:  # any action failure ends the run, reported once
-                self.emit({"message": str(exc) or type(exc).__name__, "stepId": step["id"],
-                           "status": "failed"})  # fmt: skip
+                status = "cancelled" if isinstance(exc, TaskCancelled) else "failed"
+                self.emit({"message": self.redacted(str(exc) or type(exc).__name__),
+                           "stepId": step["id"], "status": status})  # fmt: skip
                 if self._failed is None:
                     self._failed = exc
         if self._failed is not None:
             raise self._failed
         return rendered_output(self.spec.output, self._context())
+
+    def redacted(self, text: str) -> str:
+        """``text`` with every secret value replaced by ``***`` (error messages can
+        quote an action's input)."""
+        for secret in sorted(filter(None, self._all_secrets().values()), key=len, reverse=True):
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def _resumed(self, step: dict[str, Any]) -> None:
+        """A step an earlier attempt completed: its output is restored, it is not run."""
+        self.step_outputs[step["id"]] = self.resume[step["id"]]
+        self.emit({"message": f"Step {step['name']} completed in an earlier attempt; "
+                              "reusing its output", "stepId": step["id"],
+                   "status": "completed"})  # fmt: skip
 
     def _step(self, step: dict[str, Any]) -> None:
         step_id = step["id"]
@@ -145,6 +167,8 @@ class Run:
             self._run_action(step, action, rendered, redactions, outputs, each is not None)
         self.step_outputs[step_id] = {"output": outputs}
         self._check_cancelled(step)
+        if self.on_step_done is not None:
+            self.on_step_done(step_id)
         self.emit({"message": f"Finished step {step['name']}", "stepId": step_id,
                    "status": "completed"})  # fmt: skip
 
@@ -159,7 +183,7 @@ class Run:
 
     def _check_cancelled(self, step: dict[str, Any]) -> None:
         if self.stop.is_set():
-            raise StepError(f"Step {step['name']} has been cancelled.")
+            raise TaskCancelled(f"Step {step['name']} has been cancelled.")
 
     def _preview(self, step: dict[str, Any], action: Action) -> None:
         """The dry-run line: inputs rendered with every secret replaced by ``***``."""

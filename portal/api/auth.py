@@ -47,7 +47,9 @@ def _open_to_anonymous() -> bool:
     return auth.get("dangerouslyDisableDefaultAuthPolicy") is True
 
 
-def _caller(request: HttpRequest) -> str | None:
+def _caller(request: HttpRequest) -> tuple[str | None, Any]:
+    """Who calls (``user:<name>``, ``token:<name>``, ``external:<subject>``,
+    ``anonymous``, or None) and the Django user behind it, if any."""
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
@@ -56,16 +58,16 @@ def _caller(request: HttpRequest) -> str | None:
         token = token.strip()
         for known, subject in static_tokens().items():
             if hmac.compare_digest(known.encode(), token.encode()):
-                return f"external:{subject}"
+                return f"external:{subject}", None
         issued = authenticate_token(token)
         if issued is not None:
-            return f"token:{issued.user.get_username()}"
+            return f"token:{issued.user.get_username()}", issued.user
         raise ApiError("AuthenticationError", "Invalid token")
     if request.user.is_authenticated:
-        return f"user:{request.user.get_username()}"
+        return f"user:{request.user.get_username()}", request.user
     if _open_to_anonymous():
-        return "anonymous"
-    return None
+        return "anonymous", None
+    return None, None
 
 
 def _refuse_nul(request: HttpRequest, kwargs: dict[str, Any]) -> None:
@@ -92,7 +94,9 @@ def api_view(
     Token callers need no CSRF token (a page on another site cannot attach one).
     Session callers of an endpoint that ``writes`` must send the CSRF token, so a
     signed-in browser cannot be made to register or delete by another site; the
-    read-only POST queries (by-refs) are exempt.
+    read-only POST queries (by-refs) are exempt. The view finds the caller in
+    ``request.api_caller`` and the Django user behind it (None for static tokens and
+    anonymous callers) in ``request.api_user``.
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -102,7 +106,8 @@ def api_view(
                 if request.method not in methods:
                     raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
                 _refuse_nul(request, kwargs)
-                caller = _caller(request)
+                caller, request.api_user = _caller(request)
+                request.api_caller = caller
                 if caller is None:
                     raise ApiError("AuthenticationError", "Missing credentials")
                 if writes and caller.startswith("user:") and _csrf_rejected(request):

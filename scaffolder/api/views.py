@@ -11,9 +11,10 @@ from portal.api.auth import api_view
 from portal.api.body import json_body
 from portal.api.errors import ApiError, error_response
 from scaffolder.actions import all_actions
-from scaffolder.dry_run import DryRunInvalid, dry_run
+from scaffolder.api.callers import caller_of
+from scaffolder.dry_run import dry_run
 from scaffolder.errors import StepError
-from scaffolder.parameters import pages
+from scaffolder.parameters import ValuesInvalid, pages
 
 __all__ = ["actions", "dry_run_view", "parameter_schema"]
 
@@ -21,12 +22,10 @@ DEFAULT_PAGE_TITLE = "Please enter the following information"
 
 
 def initiator(request: HttpRequest) -> dict[str, Any]:
-    """``user`` in template expressions: the signed-in user's ref and catalog entity."""
-    if not request.user.is_authenticated:
-        return {}
-    ref = f"user:default/{request.user.get_username()}"
-    entity = services.get_entity(ref)
-    return {"ref": ref, **({"entity": entity} if entity else {})}
+    """``user`` in template expressions: the calling user's ref and catalog entity
+    (nothing for a service token)."""
+    caller = caller_of(request)
+    return caller.template_user() if caller.user is not None else {}
 
 
 @api_view("GET")
@@ -70,7 +69,7 @@ def dry_run_view(request: HttpRequest) -> JsonResponse:
     """Run a template sent whole, publishing nothing (Backstage's template editor)."""
     try:
         return JsonResponse(dry_run(json_body(request), initiator(request)))
-    except DryRunInvalid as exc:
+    except ValuesInvalid as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
     except StepError as exc:
         raise ApiError(exc.name, str(exc)) from None

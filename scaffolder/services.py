@@ -1,0 +1,268 @@
+"""The scaffolder's public functions: what the task API, the pages and the CLI call to
+create, find, follow, cancel and retry tasks.
+
+Who may see a task is decided here, once: its creator, and callers who see every task
+(admins, service tokens). Anyone else is told it does not exist, as for a task that
+really does not (no existence oracle, CVE-2026-106501).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog import services as catalog
+from scaffolder.errors import ConflictError, InputError, NotFoundError
+from scaffolder.execution import emit
+from scaffolder.models import TERMINAL_TASK_STATES, Task, TaskEvent, TaskStatus
+from scaffolder.parameters import checked_values
+from scaffolder.runner import with_step_defaults
+from scaffolder.sealing import seal_secrets
+from scaffolder.template_entity import check_template
+
+__all__ = [
+    "Caller",
+    "cancel_task",
+    "create_task",
+    "events_after",
+    "list_tasks",
+    "retry_task",
+    "start_over",
+    "task_for",
+    "template_entity",
+]
+
+API_VERSION = "scaffolder.backstage.io/v1beta3"
+#: ``order=`` fields a task list may be sorted by (anything else is refused).
+ORDER_FIELDS = {"created_at": "created_at", "status": "status", "created_by": "created_by",
+                "createdAt": "created_at", "createdBy": "created_by"}  # fmt: skip
+LOCATION_ANNOTATIONS = ("backstage.io/source-location", "backstage.io/managed-by-location")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is asking: a Django user (or None for a service token), the user entity ref
+    tasks record as ``createdBy``, and whether the caller sees every task."""
+
+    user: Any
+    ref: str
+    sees_all: bool = False
+    entity: dict[str, Any] | None = None
+
+    def template_user(self) -> dict[str, Any]:
+        """``user`` in template expressions: ``{ref, entity?}``."""
+        return {"ref": self.ref, **({"entity": self.entity} if self.entity else {})}
+
+
+def template_entity(template_ref: str) -> dict[str, Any]:
+    """The Template entity ``template_ref`` names (``template:ns/name``, or ``ns/name``
+    and ``name``), checked; NotFoundError or InputError otherwise."""
+    if not isinstance(template_ref, str) or not template_ref.strip():
+        raise InputError("templateRef must be a template entity ref, e.g. "
+                         "template:default/my-template")  # fmt: skip
+    kind, _, rest = template_ref.strip().rpartition(":")
+    namespace, _, name = rest.rpartition("/")
+    if kind and kind.lower() != "template":
+        raise InputError(f"{template_ref} is not a template: its kind is {kind}")
+    ref = f"template:{(namespace or 'default').lower()}/{name.lower()}"
+    entity = catalog.get_entity(ref)
+    if entity is None or entity.get("apiVersion") != API_VERSION:
+        raise NotFoundError(f"Template {ref} not found")
+    check_template(entity)
+    return entity
+
+
+def _spec(entity: dict[str, Any], values: dict[str, Any], caller: Caller) -> dict[str, Any]:
+    """Backstage's TaskSpec for running ``entity`` with ``values``."""
+    metadata, spec = entity["metadata"], entity["spec"]
+    annotations = metadata.get("annotations") or {}
+    location = next((annotations[a] for a in LOCATION_ANNOTATIONS if annotations.get(a)), "")
+    task_spec = {
+        "apiVersion": entity["apiVersion"],
+        "steps": with_step_defaults(spec["steps"]),
+        "output": spec.get("output") or {},
+        "parameters": values,
+        "user": caller.template_user(),
+        "templateInfo": {
+            "entityRef": _ref_of(entity),
+            "baseUrl": template_base_url(location) if location else "",
+            "entity": {"metadata": metadata},
+        },
+    }
+    if spec.get("EXPERIMENTAL_recovery"):
+        task_spec["EXPERIMENTAL_recovery"] = spec["EXPERIMENTAL_recovery"]
+    return task_spec
+
+
+def template_base_url(location: str) -> str:  # TEMPORARY until fetching provides it
+    kind, _, target = location.partition(":")
+    if kind == "file":
+        from pathlib import Path
+        return Path(target).resolve().as_uri()
+    return target if kind == "url" else location
+
+
+def _ref_of(entity: dict[str, Any]) -> str:
+    metadata = entity["metadata"]
+    return f"template:{metadata.get('namespace') or 'default'}/{metadata['name']}".lower()
+
+
+def _checked_secrets(secrets: Any) -> dict[str, str]:
+    if secrets is None:
+        return {}
+    if not isinstance(secrets, dict) or not all(isinstance(v, str) for v in secrets.values()):
+        raise InputError("secrets must be an object of strings")
+    return secrets
+
+
+def create_task(template_ref: str, values: Any, secrets: Any, caller: Caller) -> Task:
+    """Store a new open task for ``template_ref`` and hand it to a worker once the
+    transaction commits. ValuesInvalid if the values fail the template's pages."""
+    if not isinstance(values, dict):
+        raise InputError("values must be an object")
+    secrets = _checked_secrets(secrets)
+    entity = template_entity(template_ref)
+    shown = checked_values(entity["spec"], values, secrets)
+    with transaction.atomic():
+        task = Task.objects.create(
+            spec=_spec(entity, shown, caller), template_ref=_ref_of(entity),
+            template_etag=str(entity["metadata"].get("etag") or ""), created_by=caller.ref,
+            user=caller.user, secrets=seal_secrets(secrets),
+        )  # fmt: skip
+        _enqueue(task)
+    return task
+
+
+def _enqueue(task: Task) -> None:
+    """Send ``task`` to a worker after the commit (the janitor re-sends it if the queue
+    was unreachable)."""
+
+    def send() -> None:
+        from scaffolder.tasks import run_task  # late: loading Celery reads broker settings
+
+        Task.objects.filter(pk=task.pk).update(enqueued_at=timezone.now())
+        run_task.delay(str(task.pk))
+
+    transaction.on_commit(send)
+
+
+def _visible(caller: Caller) -> Any:
+    tasks = Task.objects.all()
+    if caller.sees_all:
+        return tasks
+    mine = Q(created_by=caller.ref)
+    if caller.user is not None:
+        mine |= Q(user=caller.user)
+    return tasks.filter(mine)
+
+
+def task_for(caller: Caller, task_id: Any) -> Task:
+    """The task ``task_id`` if ``caller`` may see it; NotFoundError otherwise."""
+    try:
+        key = uuid.UUID(str(task_id))
+    except ValueError:
+        raise NotFoundError(f"Task with id {task_id} does not exist") from None
+    task = _visible(caller).filter(pk=key).first()
+    if task is None:
+        raise NotFoundError(f"Task with id {task_id} does not exist")
+    return task
+
+
+def _ordering(order: str | None) -> list[str]:
+    """``order=desc:created_at`` (Backstage) → Django ordering; InputError for any field
+    not in the allow-list (no sorting by secrets, spec or state)."""
+    if not order:
+        return ["-created_at"]
+    direction, _, name = order.rpartition(":")
+    if direction not in ("", "asc", "desc") or name not in ORDER_FIELDS:
+        raise InputError(f"Cannot order tasks by {order!r}; use [asc|desc:]"
+                         "created_at, status or created_by")  # fmt: skip
+    prefix = "-" if direction == "desc" else ""
+    return [prefix + ORDER_FIELDS[name], "-created_at"]
+
+
+def list_tasks(caller: Caller, *, created_by: list[str] = (), status: list[str] = (),
+               template_ref: str | None = None, order: str | None = None,
+               limit: int | None = None, offset: int = 0) -> tuple[list[Task], int]:  # fmt: skip
+    """The tasks ``caller`` may see, filtered, sorted and paged; and how many match."""
+    tasks = _visible(caller)
+    if created_by:
+        tasks = tasks.filter(created_by__in=list(created_by))
+    if status:
+        unknown = set(status) - set(TaskStatus.values)
+        if unknown:
+            raise InputError(f"Unknown task status {sorted(unknown)[0]!r}; use one of "
+                             + ", ".join(TaskStatus.values))  # fmt: skip
+        tasks = tasks.filter(status__in=list(status))
+    if template_ref:
+        tasks = tasks.filter(template_ref=template_ref.lower())
+    total = tasks.count()
+    tasks = tasks.order_by(*_ordering(order)).defer("secrets", "state")
+    end = None if limit is None else offset + limit
+    return list(tasks[offset:end]), total
+
+
+def events_after(task: Task, after: int | None = None) -> list[TaskEvent]:
+    """The task's events with an id above ``after`` (all of them if None), in order."""
+    events = TaskEvent.objects.filter(task=task)
+    if after is not None:
+        events = events.filter(id__gt=after)
+    return list(events.order_by("id"))
+
+
+def _current_step(task: Task) -> str | None:
+    """The step the last step event names (the one a cancel interrupts)."""
+    last = (TaskEvent.objects.filter(task=task, event_type="log", body__stepId__isnull=False)
+            .order_by("-id").values_list("body", flat=True).first())  # fmt: skip
+    return None if last is None else last.get("stepId")
+
+
+def cancel_task(task: Task) -> str:
+    """Cancel ``task``: an open one ends now; a running one is asked to stop (its worker
+    stops the running step within about a second). ConflictError if it already ended."""
+    now = timezone.now()
+    step = _current_step(task)
+    body = {"message": f"Step {step} has been cancelled." if step else "Task cancelled.",
+            **({"stepId": step} if step else {}), "status": "cancelled"}  # fmt: skip
+    with transaction.atomic():
+        if Task.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+                status=TaskStatus.CANCELLED, finished_at=now, secrets=""):  # fmt: skip
+            emit(task.pk, body, "cancelled")
+            emit(task.pk, {"message": "Run completed with status: cancelled"}, "completion")
+            return TaskStatus.CANCELLED
+        if Task.objects.filter(pk=task.pk, status=TaskStatus.PROCESSING).update(
+                cancel_requested=True, secrets=""):  # fmt: skip
+            emit(task.pk, body, "cancelled")
+            return TaskStatus.CANCELLED
+    status = Task.objects.values_list("status", flat=True).get(pk=task.pk)
+    raise ConflictError(f"Task {task.pk} has already ended ({status}); it cannot be cancelled")
+
+
+def retry_task(task: Task, secrets: Any = None) -> Task:
+    """Run an ended task again: the steps that completed keep their outputs (and the
+    workspace they left), the run resumes at the step that failed, and checkpoints keep
+    side effects from happening twice. ConflictError unless the task has ended."""
+    secrets = _checked_secrets(secrets)
+    with transaction.atomic():
+        reopened = Task.objects.filter(pk=task.pk, status__in=TERMINAL_TASK_STATES).update(
+            status=TaskStatus.OPEN, secrets=seal_secrets(secrets), finished_at=None,
+            last_heartbeat_at=None, cancel_requested=False,
+        )  # fmt: skip
+        if not reopened:
+            raise ConflictError(f"Task {task.pk} is still running; only an ended task can "
+                                "be retried")  # fmt: skip
+        TaskEvent.objects.filter(task=task, event_type__in=("completion", "cancelled")).delete()
+        emit(task.pk, {"recoverStrategy": "startOver"}, "recovered")
+        task.refresh_from_db()
+        _enqueue(task)
+    return task
+
+
+def start_over(task: Task, secrets: Any, caller: Caller) -> Task:
+    """A new task of the same template with the same values, run from the beginning."""
+    return create_task(task.template_ref, task.spec.get("parameters") or {}, secrets, caller)
