@@ -22,11 +22,11 @@ from scaffolder.actions import TemplateInfo
 from scaffolder.errors import InputError
 from scaffolder.integrations import known_integrations
 from scaffolder.parameters import checked_values
-from scaffolder.runner import Run, RunSpec, with_step_defaults
+from scaffolder.runner import Emit, Run, RunSpec, with_step_defaults
 from scaffolder.template_entity import check_template
 from scaffolder.workspace import child_path, files_below, workspace
 
-__all__ = ["dry_run"]
+__all__ = ["dry_run", "dry_run_template"]
 
 API_VERSION = "scaffolder.backstage.io/v1beta3"
 
@@ -89,13 +89,7 @@ def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if template.get("apiVersion") != API_VERSION:
         raise InputError("Input template is not a template")
     check_template(template)
-    spec = template["spec"]
-    values = checked_values(spec, request.values, request.secrets)
-    steps = with_step_defaults(spec["steps"])
-    environment = config.default_environment(with_secrets=False)
-    parent = config.working_directory()
-    log: list[dict[str, Any]] = []
-    with workspace(parent, "dry-run-content-") as content, workspace(parent, "dry-run-") as work:
+    with workspace(config.working_directory(), "dry-run-content-") as content:
         for path, data in request.files:
             target = child_path(content, path)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -104,14 +98,34 @@ def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
         info = TemplateInfo(entity_ref="template:default/dry-run",
                             base_url=(content / "template.yaml").as_uri(),
                             metadata={"name": metadata.get("name")})  # fmt: skip
+        return dry_run_template(template, info, request.values, request.secrets, user)
+
+
+def dry_run_template(template: Mapping[str, Any], info: TemplateInfo, values: Mapping[str, Any],
+                     secrets: Mapping[str, str], user: Mapping[str, Any] | None = None,
+                     emit: Emit | None = None) -> dict[str, Any]:  # fmt: skip
+    """Dry-run a checked Template entity whose skeletons ``info.base_url`` locates (the
+    uploaded files, or the template's own catalog location); ``emit`` also sees each
+    log entry as it happens."""
+    spec = template["spec"]
+    values = checked_values(spec, values, secrets)
+    steps = with_step_defaults(spec["steps"])
+    log: list[dict[str, Any]] = []
+
+    def record(entry: dict[str, Any]) -> None:
+        log.append({"body": entry})
+        if emit is not None:
+            emit(entry)
+
+    with workspace(config.working_directory(), "dry-run-") as work:
         run = Run(
             spec=RunSpec(steps=steps, parameters=values, template=info,
                          output=spec.get("output") or {}, user=dict(user or {}),
-                         environment=environment, integrations=known_integrations()),
-            workspace=work, emit=lambda entry: log.append({"body": entry}),
-            secrets=request.secrets, dry_run=True,
+                         environment=config.default_environment(with_secrets=False),
+                         integrations=known_integrations()),
+            workspace=work, emit=record, secrets=dict(secrets), dry_run=True,
         )  # fmt: skip
-        log.append({"body": {"message": f"Starting up task with {len(steps) + 1} steps"}})
+        record({"message": f"Starting up task with {len(steps) + 1} steps"})
         output = run.execute()
         files = _contents(work)
     return {"log": log, "directoryContents": files, "output": output, "steps": steps}

@@ -66,14 +66,14 @@ def _running_step(task_id: Any) -> str | None:
 
 def resend_lost_tasks() -> list[str]:
     """Queue again every open task queued longer than RESEND_AFTER ago, or never."""
-    from scaffolder.tasks import run_task  # late: loading Celery reads broker settings
+    from scaffolder.tasks import queue_task  # late: Celery loads with the broker settings
 
     now = timezone.now()
     lost = Task.objects.filter(status=TaskStatus.OPEN, created_at__lt=now - RESEND_AFTER)
     lost = lost.filter(enqueued_at__isnull=True) | lost.filter(enqueued_at__lt=now - RESEND_AFTER)
     sent = []
     for task_id in lost.values_list("pk", flat=True):
-        Task.objects.filter(pk=task_id).update(enqueued_at=now)
-        run_task.delay(str(task_id))
-        sent.append(str(task_id))
+        if queue_task(str(task_id)):
+            Task.objects.filter(pk=task_id).update(enqueued_at=now)
+            sent.append(str(task_id))
     return sent

@@ -27,7 +27,7 @@ from scaffolder.outputs import example_output, rendered_output
 from scaffolder.schema_errors import input_errors, npm_message
 from scaffolder.templating import UNDEFINED, is_truthy, render_value
 
-__all__ = ["Run", "RunSpec", "with_step_defaults"]
+__all__ = ["Emit", "Run", "RunSpec", "with_step_defaults"]
 
 REDACTED = "***"
 #: How Backstage's task logger (winston, colorised ``simple`` format) prints what the

@@ -17,11 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import services as catalog
+from scaffolder.actions import TemplateInfo
+from scaffolder.dry_run import dry_run_template
 from scaffolder.errors import ConflictError, InputError, NotFoundError
 from scaffolder.execution import emit
 from scaffolder.models import TERMINAL_TASK_STATES, Task, TaskEvent, TaskStatus
 from scaffolder.parameters import checked_values
-from scaffolder.runner import with_step_defaults
+from scaffolder.runner import Emit, with_step_defaults
 from scaffolder.sealing import seal_secrets
 from scaffolder.template_entity import check_template
 
@@ -29,6 +31,7 @@ __all__ = [
     "Caller",
     "cancel_task",
     "create_task",
+    "dry_run_task",
     "events_after",
     "list_tasks",
     "retry_task",
@@ -54,6 +57,14 @@ class Caller:
     sees_all: bool = False
     entity: dict[str, Any] | None = None
 
+    @classmethod
+    def for_user(cls, user: Any) -> Caller:
+        """A Django user as ``user:default/<username>`` with their catalog entity; staff
+        see every task."""
+        ref = f"user:default/{user.get_username()}".lower()
+        return cls(user=user, ref=ref, sees_all=bool(user.is_staff or user.is_superuser),
+                   entity=catalog.get_entity(ref))  # fmt: skip
+
     def template_user(self) -> dict[str, Any]:
         """``user`` in template expressions: ``{ref, entity?}``."""
         return {"ref": self.ref, **({"entity": self.entity} if self.entity else {})}
@@ -77,11 +88,17 @@ def template_entity(template_ref: str) -> dict[str, Any]:
     return entity
 
 
+def _base_url(entity: dict[str, Any]) -> str:
+    """Where the template's relative ``url:``s resolve from: its source location, else
+    the location it was read from (as Backstage's getEntityBaseUrl)."""
+    annotations = entity["metadata"].get("annotations") or {}
+    location = next((annotations[a] for a in LOCATION_ANNOTATIONS if annotations.get(a)), "")
+    return template_base_url(location) if location else ""
+
+
 def _spec(entity: dict[str, Any], values: dict[str, Any], caller: Caller) -> dict[str, Any]:
     """Backstage's TaskSpec for running ``entity`` with ``values``."""
     metadata, spec = entity["metadata"], entity["spec"]
-    annotations = metadata.get("annotations") or {}
-    location = next((annotations[a] for a in LOCATION_ANNOTATIONS if annotations.get(a)), "")
     task_spec = {
         "apiVersion": entity["apiVersion"],
         "steps": with_step_defaults(spec["steps"]),
@@ -90,7 +107,7 @@ def _spec(entity: dict[str, Any], values: dict[str, Any], caller: Caller) -> dic
         "user": caller.template_user(),
         "templateInfo": {
             "entityRef": _ref_of(entity),
-            "baseUrl": template_base_url(location) if location else "",
+            "baseUrl": _base_url(entity),
             "entity": {"metadata": metadata},
         },
     }
@@ -120,9 +137,10 @@ def _checked_secrets(secrets: Any) -> dict[str, str]:
     return secrets
 
 
-def create_task(template_ref: str, values: Any, secrets: Any, caller: Caller) -> Task:
-    """Store a new open task for ``template_ref`` and hand it to a worker once the
-    transaction commits. ValuesInvalid if the values fail the template's pages."""
+def create_task(template_ref: str, values: Any, secrets: Any, caller: Caller,
+                queue: bool = True) -> Task:  # fmt: skip
+    """Store a new open task for ``template_ref`` and (``queue``) hand it to a worker
+    once the transaction commits. ValuesInvalid if the values fail the template's pages."""
     if not isinstance(values, dict):
         raise InputError("values must be an object")
     secrets = _checked_secrets(secrets)
@@ -134,7 +152,8 @@ def create_task(template_ref: str, values: Any, secrets: Any, caller: Caller) ->
             template_etag=str(entity["metadata"].get("etag") or ""), created_by=caller.ref,
             user=caller.user, secrets=seal_secrets(secrets),
         )  # fmt: skip
-        _enqueue(task)
+        if queue:
+            _enqueue(task)
     return task
 
 
@@ -143,10 +162,10 @@ def _enqueue(task: Task) -> None:
     was unreachable)."""
 
     def send() -> None:
-        from scaffolder.tasks import run_task  # late: loading Celery reads broker settings
+        from scaffolder.tasks import queue_task  # late: Celery loads with the broker settings
 
-        Task.objects.filter(pk=task.pk).update(enqueued_at=timezone.now())
-        run_task.delay(str(task.pk))
+        if queue_task(str(task.pk)):
+            Task.objects.filter(pk=task.pk).update(enqueued_at=timezone.now())
 
     transaction.on_commit(send)
 
@@ -261,6 +280,19 @@ def retry_task(task: Task, secrets: Any = None) -> Task:
         task.refresh_from_db()
         _enqueue(task)
     return task
+
+
+def dry_run_task(template_ref: str, values: Any, secrets: Any, caller: Caller,
+                 emit: Emit | None = None) -> dict[str, Any]:
+    """Dry-run the catalog template ``template_ref`` (nothing published or registered);
+    Backstage's dry-run answer."""
+    if not isinstance(values, dict):
+        raise InputError("values must be an object")
+    entity = template_entity(template_ref)
+    info = TemplateInfo(entity_ref=_ref_of(entity), base_url=_base_url(entity),
+                        metadata=entity["metadata"])  # fmt: skip
+    return dry_run_template(entity, info, values, _checked_secrets(secrets),
+                            caller.template_user(), emit)  # fmt: skip
 
 
 def start_over(task: Task, secrets: Any, caller: Caller) -> Task:

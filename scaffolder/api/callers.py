@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from catalog import services as catalog
 from scaffolder.services import Caller
 
 __all__ = ["caller_of"]
@@ -20,9 +19,7 @@ def caller_of(request: HttpRequest) -> Caller:
     user = getattr(request, "api_user", None)
     caller = getattr(request, "api_caller", None) or ""
     if user is not None:
-        ref = f"user:default/{user.get_username()}".lower()
-        return Caller(user=user, ref=ref, sees_all=bool(user.is_staff or user.is_superuser),
-                      entity=catalog.get_entity(ref))  # fmt: skip
+        return Caller.for_user(user)
     if caller.startswith("external:"):
         return Caller(user=None, ref=caller, sees_all=True)
     return Caller(user=None, ref="")

@@ -59,7 +59,7 @@ spec:
 def queued(monkeypatch) -> list[str]:
     """Task ids handed to the queue (nothing is really sent; tests run them)."""
     sent: list[str] = []
-    monkeypatch.setattr(tasks.run_task, "delay", sent.append)
+    monkeypatch.setattr(tasks, "queue_task", lambda task_id: sent.append(task_id) or True)
     return sent
 
 @pytest.fixture
@@ -334,3 +334,19 @@ def test_an_unknown_action_fails_the_task_as_backstage_does(alice, files, queued
     error = TaskEvent.objects.filter(task_id=task_id, event_type="completion").get().body["error"]
     assert error["name"] == "NotFoundError"
     assert error["message"].startswith("Template action with ID 'acme:nope' is not registered.")
+
+
+def test_a_task_is_kept_when_the_queue_is_unreachable(alice, hello, monkeypatch) -> None:
+    from kombu.exceptions import OperationalError
+
+    from portal.celery import app
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(app, "send_task", refuse)
+    task_id = _create(alice, hello, name="payments")
+    task = Task.objects.get(pk=task_id)
+    assert task.status == TaskStatus.OPEN and task.enqueued_at is None
+    Task.objects.filter(pk=task_id).update(created_at=timezone.now() - timedelta(minutes=10))
+    assert janitor.resend_lost_tasks() == []  # still unreachable: nothing claimed as sent
