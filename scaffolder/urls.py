@@ -5,4 +5,7 @@ from django.urls import path
 from scaffolder import views
 
 app_name = "scaffolder"
-urlpatterns = [path("", views.index, name="index")]
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("api-docs/", views.api_docs, name="api_docs"),
+]

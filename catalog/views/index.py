@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from catalog.listing import Listing, kind_options
@@ -38,4 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def api_docs(request: HttpRequest) -> HttpResponse:
     """The catalog REST API, browsable and callable with the visitor's session (Swagger
     UI over /api/catalog/openapi.json, vendored so it works without internet access)."""
-    return render(request, "catalog/api_docs.html")
+    return render(request, "portal/api_docs.html", {
+        "title": "Catalog API", "openapi_url": reverse("catalog_api:openapi"),
+        "summary": "The catalog's REST API, compatible with Backstage's.",
+    })  # fmt: skip

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from scaffolder.api import tasks, views
+from scaffolder.api import openapi, tasks, views
 
 app_name = "scaffolder-api"
 urlpatterns = [
+    path("openapi.json", openapi.openapi, name="openapi"),
     path("v2/actions", views.actions, name="actions"),
     path("v2/dry-run", views.dry_run_view, name="dry-run"),
     path("v2/tasks", tasks.tasks, name="tasks"),

@@ -73,7 +73,8 @@ class Command(BaseCommand):
                                            self._print_entry)  # fmt: skip
             self.stdout.write("Files:")
             for item in answer["directoryContents"]:
-                self.stdout.write(f"  {item['path']}{' (executable)' if item['executable'] else ''}")
+                mode = " (executable)" if item["executable"] else ""
+                self.stdout.write(f"  {item['path']}{mode}")
             self.stdout.write("Output: " + json.dumps(answer["output"], indent=2))
             return
         task = services.create_task(options["template"], values, secrets, caller,
