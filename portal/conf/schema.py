@@ -29,6 +29,23 @@ _GITHUB_AUTH_ENV = {
     "required": ["clientId", "clientSecret"],
 }
 
+#: Backstage's durations: seconds, ``'90s'``/``'5m'``, or ``{minutes: 5}``.
+_DURATION = {
+    "description": "a duration (seconds, '90s', '5m', or {minutes: 5})",
+    "oneOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": r"^\s*\d+\s*(ms|s|m|h)?\s*$"},
+        {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": False,
+            "properties": {
+                unit: {"type": "number"} for unit in ("milliseconds", "seconds", "minutes", "hours")
+            },
+        },
+    ],
+}
+
 _RULE = {
     "type": "object",
     "properties": {"allow": {"type": "array", "items": _NON_EMPTY}},
@@ -51,6 +68,7 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "baseUrl": _URL,
+                "workingDirectory": _NON_EMPTY,
                 "auth": {
                     "type": "object",
                     "properties": {
@@ -132,6 +150,21 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
                 }
             },
         },
+        "scaffolder": {
+            "type": "object",
+            "properties": {
+                "lenientInputs": {"type": "boolean"},
+                "taskStaleTimeout": _DURATION,
+                "defaultEnvironment": {
+                    "type": "object",
+                    "properties": {
+                        "parameters": {"type": "object"},
+                        "secrets": {"type": "object", "additionalProperties": _STRING},
+                    },
+                },
+                "git": {"type": "object", "properties": {"localRoot": _NON_EMPTY}},
+            },
+        },
         "techdocs": {
             "type": "object",
             "properties": {
@@ -184,6 +217,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"must be one of {allowed}, not {error.instance!r}"
     if error.validator == "pattern" and error.schema is _URL:
         return f"must be an http(s) URL, not {error.instance!r}"
+    if error.validator == "oneOf" and "description" in error.schema:
+        return f"must be {error.schema['description']}, not {error.instance!r}"
     if error.validator == "type":
         return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
     return error.message

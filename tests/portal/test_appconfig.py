@@ -107,6 +107,11 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
         ("catalog: {locations: {type: file}}", "catalog.locations: must be of type array"),
         ("backend: {database: {client: mysql}}", "backend.database.client: must be one of"),
         ("techdocs: {builder: cloud}", "techdocs.builder: must be one of"),
+        ("scaffolder: {lenientInputs: 'no'}", "scaffolder.lenientInputs: must be of type boolean"),
+        ("scaffolder: {taskStaleTimeout: soon}",
+         "scaffolder.taskStaleTimeout: must be a duration (seconds, '90s', '5m', or"),
+        ("scaffolder: {defaultEnvironment: {secrets: {t: [1]}}}",
+         "scaffolder.defaultEnvironment.secrets.t: must be of type string"),
         (
             "auth: {providers: {github: {development: {clientId: x}}}}",
             "auth.providers.github.development: 'clientSecret' is required",
