@@ -32,5 +32,8 @@ def broker_settings(environ: Mapping[str, str], var_dir: Path) -> dict[str, Any]
             "processed_folder": str(folders["processed"]),
             "control_folder": str(folders["control"]),
             "store_processed": False,
+            # kombu looks for new messages once a second by default; a template run
+            # waits on this, and listing one folder ten times a second costs nothing.
+            "polling_interval": 0.1,
         },
     }
