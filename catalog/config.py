@@ -77,12 +77,16 @@ def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> Re
     roots = {Path(loc["target"]).resolve().parent for loc in locations if loc["type"] == "file"}
     extra = (config.get("catalog") or {}).get("readableDirectories") or []
     roots |= {Path(d).resolve() for d in extra}
+    # publish:git pushes new repositories under the scaffolder's git root and registers
+    # them as git locations: git may read there, file locations may not.
+    git_root = getattr(settings, "SCAFFOLDER_GIT_ROOT", None)
     max_bytes = int((config.get("catalog") or {}).get("maxFileBytes") or DEFAULT_MAX_BYTES)
     return ReadingPolicy(
         max_bytes=max_bytes,
         allowed_hosts=allowed,
         github=github,
         file_roots=tuple(sorted(roots)),
+        git_roots=(Path(git_root).resolve(),) if git_root else (),
         allow_private_hosts=tuple(str(h) for h in reading.get("allowPrivateHosts") or []),
     )
 

@@ -36,6 +36,7 @@ __all__ = [
     "analyze_location",
     "ancestry",
     "check_registrable",
+    "check_url_allowed",
     "checked_target",
     "delete_entities",
     "delete_entity",
@@ -119,6 +120,13 @@ def _check_permitted(location_type: str, target: str) -> None:
         check_allowed(location_type, target, catalog_settings().policy)
     except CatalogError as exc:
         raise LocationRefused(f"Cannot register this {location_type} location: {exc}") from None
+
+
+def check_url_allowed(url: str) -> None:
+    """Raise a CatalogError if the reading policy forbids ``url`` (scheme, credentials,
+    allow-list; no network use): the one host rule for apps that reach out, such as
+    the scaffolder pushing to a git remote."""
+    check_allowed("url", url, catalog_settings().policy)
 
 
 def register_location(location_type: str, target: str, *, source: str = LocationSource.API,

@@ -176,6 +176,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_SOFT_TIME_LIMIT = env_int(ENV, "CELERY_TASK_SOFT_TIME_LIMIT", 600)
 CELERY_TASK_TIME_LIMIT = env_int(ENV, "CELERY_TASK_TIME_LIMIT", 900)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+#: Where ``publish:git`` may push ``file://`` repositories (and creates missing ones),
+#: readable by the catalog too: app-config ``scaffolder.git.localRoot``, else var/git.
+SCAFFOLDER_GIT_ROOT = Path(
+    ((APP_CONFIG.get("scaffolder") or {}).get("git") or {}).get("localRoot") or VAR_DIR / "git"
+).resolve()
 #: Finished jobs and their logs are pruned after this many days.
 JOB_RETENTION_DAYS = env_int(ENV, "JOB_RETENTION_DAYS", 30)
 

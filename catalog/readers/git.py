@@ -115,7 +115,7 @@ def _check_repository(repo: str, policy: ReadingPolicy) -> SplitResult:
     if parts.scheme == "file":
         if parts.netloc:
             raise ReadError("file:// repository URLs must not name a host")
-        confined_path(unquote(parts.path), policy.file_roots)
+        confined_path(unquote(parts.path), policy.file_roots + policy.git_roots)
         return parts
     if parts.scheme not in ("http", "https"):
         raise ReadError(

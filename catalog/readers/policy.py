@@ -48,6 +48,9 @@ class ReadingPolicy:
     #: Directories ``file`` locations and ``file://`` git repositories may read;
     #: empty means no local files at all.
     file_roots: tuple[Path, ...] = ()
+    #: Further directories only ``file://`` git repositories may be read from (where
+    #: the scaffolder publishes new repositories), not ``file`` locations.
+    git_roots: tuple[Path, ...] = ()
     #: Largest body or file read, in bytes.
     max_bytes: int = 10 * 1024 * 1024
     #: Seconds one read may take (connect, every redirect and the whole body).

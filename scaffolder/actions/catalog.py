@@ -77,9 +77,21 @@ def _fetch(ctx: ActionContext) -> None:
         ctx.output("entities", [_fetch_one(ref, ctx) for ref in ctx.input["entityRefs"]])
 
 
+def _catalog_info_url(repo_contents_url: str, path: str) -> str:
+    """``repoContentsUrl`` joined with ``catalogInfoPath``. A git repository given as
+    ``<remote>#<ref>`` (publish:git's form) gives the git target ``<remote>#<ref>:<path>``;
+    any other URL is resolved as a directory URL."""
+    if "#" in repo_contents_url:
+        return f"{repo_contents_url}:{path.lstrip('/')}"
+    return urljoin(repo_contents_url.rstrip("/") + "/", path.lstrip("/"))
+
+
 def _location(url: str) -> tuple[str, str]:
-    """The catalog location a catalog-info URL names."""
+    """The catalog location a catalog-info URL names: ``<remote>#<ref>:<path>`` (a
+    fragment with a colon) is a file in a git repository, read with git."""
     parts = urlsplit(url)
+    if ":" in parts.fragment:
+        return "git", url
     if parts.scheme == "file":
         return "file", unquote(parts.path)
     if parts.scheme in ("http", "https"):
@@ -100,8 +112,8 @@ def _register(ctx: ActionContext) -> None:
     if "catalogInfoUrl" in ctx.input:
         url = ctx.input["catalogInfoUrl"]
     else:
-        base = ctx.input["repoContentsUrl"].rstrip("/") + "/"
-        url = urljoin(base, (ctx.input.get("catalogInfoPath") or "/catalog-info.yaml").lstrip("/"))
+        path = ctx.input.get("catalogInfoPath") or "/catalog-info.yaml"
+        url = _catalog_info_url(ctx.input["repoContentsUrl"], path)
     ctx.log(f"Registering {url} in the catalog")
     location_type, target = _location(url)
     try:

@@ -5,9 +5,12 @@ retried, and closed by the janitor when their worker dies."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -350,3 +353,38 @@ def test_a_task_is_kept_when_the_queue_is_unreachable(alice, hello, monkeypatch)
     assert task.status == TaskStatus.OPEN and task.enqueued_at is None
     Task.objects.filter(pk=task_id).update(created_at=timezone.now() - timedelta(minutes=10))
     assert janitor.resend_lost_tasks() == []  # still unreachable: nothing claimed as sent
+
+
+DEMO_TEMPLATES = Path(__file__).resolve().parents[2] / "catalog/demo/greenroom/templates"
+
+
+def test_the_demo_python_service_publishes_a_repository_and_registers_it(
+    alice, files, queued, settings, tmp_path
+) -> None:
+    settings.SCAFFOLDER_GIT_ROOT = tmp_path / "git"
+    shutil.copytree(DEMO_TEMPLATES, files.root / "templates")
+    register(files.root / "templates" / "templates.yaml")
+    task_id = _create(alice, "template:default/python-service", name="payments-api",
+                      owner="group:default/team-a", port=9090)  # fmt: skip
+    assert execute_task(task_id) == TaskStatus.COMPLETED, _messages(task_id)
+    repository = tmp_path / "git" / "team-a" / "payments-api.git"
+    tree = subprocess.run(["git", "--git-dir", str(repository), "ls-tree", "-r", "--name-only",
+                           "main"], capture_output=True, text=True, check=True).stdout.split()
+    assert {"catalog-info.yaml", "Dockerfile", ".github/workflows/ci.yaml", "chart/Chart.yaml",
+            "chart/templates/deployment.yaml", "mkdocs.yml", "docs/index.md",
+            "src/app/__main__.py", "tests/test_app.py"} <= set(tree)  # fmt: skip
+    show = lambda path: subprocess.run(  # noqa: E731
+        ["git", "--git-dir", str(repository), "show", f"main:{path}"],
+        capture_output=True, text=True, check=True).stdout  # fmt: skip
+    assert "EXPOSE 9090" in show("Dockerfile")
+    assert "${{ github.sha }}" in show(".github/workflows/ci.yaml")  # copied untemplated
+    assert "{{ .Values.port }}" in show("chart/templates/deployment.yaml")
+    entity = alice.get("/api/catalog/entities/by-name/component/default/payments-api").json()
+    assert "spec" in entity
+    assert entity["spec"]["owner"] == "group:default/team-a"
+    assert ("ownedBy", "group:default/team-a") in {
+        (r["type"], r["targetRef"]) for r in entity["relations"]}
+    completion = TaskEvent.objects.get(task_id=task_id, event_type="completion").body
+    links = completion["output"]["links"]
+    assert links[0]["url"] == repository.as_uri()
+    assert links[1]["entityRef"] == "component:default/payments-api"
