@@ -17,7 +17,18 @@ from urllib.parse import unquote, urlsplit
 from scaffolder.errors import InputError, NotFoundError, StepError
 from scaffolder.workspace import child_path
 
-__all__ = ["fetch_contents", "fetch_file"]
+__all__ = ["fetch_contents", "fetch_file", "template_base_url"]
+
+
+def template_base_url(location_ref: str) -> str:
+    """The base URL of a template read from the catalog location ``location_ref``
+    (``file:/abs/template.yaml`` → ``file:///abs/template.yaml``, ``url:https://…`` →
+    the URL), as Backstage's getEntityBaseUrl. Other location types are kept as
+    ``<type>:<target>``, which fetching refuses with a clear message."""
+    kind, _, target = location_ref.partition(":")
+    if kind == "file":
+        return Path(target).resolve().as_uri()
+    return target if kind == "url" else location_ref
 
 
 def _local_source(url: str, base_url: str) -> Path:

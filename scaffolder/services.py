@@ -21,6 +21,7 @@ from scaffolder.actions import TemplateInfo
 from scaffolder.dry_run import dry_run_template
 from scaffolder.errors import ConflictError, InputError, NotFoundError
 from scaffolder.execution import emit
+from scaffolder.fetching import template_base_url
 from scaffolder.models import TERMINAL_TASK_STATES, Task, TaskEvent, TaskStatus
 from scaffolder.parameters import checked_values
 from scaffolder.runner import Emit, with_step_defaults
@@ -114,14 +115,6 @@ def _spec(entity: dict[str, Any], values: dict[str, Any], caller: Caller) -> dic
     if spec.get("EXPERIMENTAL_recovery"):
         task_spec["EXPERIMENTAL_recovery"] = spec["EXPERIMENTAL_recovery"]
     return task_spec
-
-
-def template_base_url(location: str) -> str:  # TEMPORARY until fetching provides it
-    kind, _, target = location.partition(":")
-    if kind == "file":
-        from pathlib import Path
-        return Path(target).resolve().as_uri()
-    return target if kind == "url" else location
 
 
 def _ref_of(entity: dict[str, Any]) -> str:
