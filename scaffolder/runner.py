@@ -14,6 +14,7 @@ that a secret changed (``${{ secrets.token | upper }}``), is replaced by ``***``
 
 from __future__ import annotations
 
+import copy
 import json
 import threading
 from collections.abc import Callable, Mapping
@@ -80,6 +81,9 @@ class Run:
     #: Called with a step's id once it completed, so its output can be kept.
     on_step_done: Callable[[str], None] | None = None
     _failed: BaseException | None = None
+    #: What secrets put into any step's input or ``each`` so far: hidden in every later
+    #: log line and error too, since a step can write it into a file a later one lists.
+    _hidden: set[str] = field(default_factory=set)
 
     # Context -------------------------------------------------------------------------
     def _context(self, secrets: Mapping[str, str] | None = None, **extra: Any) -> dict[str, Any]:
@@ -117,17 +121,28 @@ class Run:
                 self.emit({"message": self.redacted(str(exc) or type(exc).__name__),
                            "stepId": step["id"], "status": status})  # fmt: skip
                 if self._failed is None:
-                    self._failed = exc
+                    self._failed = self._redacted_error(exc)
         if self._failed is not None:
             raise self._failed
         return rendered_output(self.spec.output, self._context())
 
     def redacted(self, text: str) -> str:
-        """``text`` with every secret value replaced by ``***`` (error messages can
-        quote an action's input)."""
-        for secret in sorted(filter(None, self._all_secrets().values()), key=len, reverse=True):
+        """``text`` with every secret value, and everything secrets put into an input
+        so far, replaced by ``***`` (log lines and error messages can quote them)."""
+        hidden = {*filter(None, self._all_secrets().values()), *self._hidden}
+        for secret in sorted(hidden, key=len, reverse=True):
             text = text.replace(secret, REDACTED)
         return text
+
+    def _redacted_error(self, exc: BaseException) -> BaseException:
+        """``exc`` itself, or a copy whose message hides what ``redacted`` hides, so no
+        caller (the dry-run answer, the completion event) can quote a secret."""
+        message = str(exc)
+        if self.redacted(message) == message:
+            return exc
+        hidden = copy.copy(exc)
+        hidden.args = (self.redacted(message),)
+        return hidden
 
     def _resumed(self, step: dict[str, Any]) -> None:
         """A step an earlier attempt completed: its output is restored, it is not run."""
@@ -156,15 +171,17 @@ class Run:
                 return
         iterations = self._iterations(step, action)
         outputs: dict[str, Any] = {}
-        for each, rendered, redactions in iterations:
+        for each, rendered in iterations:
             if rendered is None:
-                self.emit({"message": f"{INFO}Skipping step each: {_each_text(each)}",
+                self.emit({"message": self.redacted(f"{INFO}Skipping step each: "
+                                                    f"{_each_text(each)}"),
                            "stepId": step_id})  # fmt: skip
                 continue
             if each is not None:
-                self.emit({"message": f"{INFO}Running step each: {_each_text(each)}",
+                self.emit({"message": self.redacted(f"{INFO}Running step each: "
+                                                    f"{_each_text(each)}"),
                            "stepId": step_id})  # fmt: skip
-            self._run_action(step, action, rendered, redactions, outputs, each is not None)
+            self._run_action(step, action, rendered, outputs, each is not None)
         self.step_outputs[step_id] = {"output": outputs}
         self._check_cancelled(step)
         if self.on_step_done is not None:
@@ -194,12 +211,13 @@ class Run:
                               f"redacted): {json.dumps(shown, indent=2, ensure_ascii=False)}",
                    "stepId": step["id"]})  # fmt: skip
 
-    def _iterations(self, step: dict[str, Any],
-                    action: Action) -> list[tuple[Any, Any, set[str]]]:  # fmt: skip
-        """(each, rendered input, redactions) per iteration, every input validated
-        before any runs; an iteration whose per-item ``if`` is false has no input."""
+    def _iterations(self, step: dict[str, Any], action: Action) -> list[tuple[Any, Any]]:
+        """(each, rendered input) per iteration, every input validated before any runs
+        and what secrets put into it hidden from then on; an iteration whose per-item
+        ``if`` is false has no input."""
         if "each" in step:
             items = render_value(step["each"], self._context(self.secrets))
+            self._hide(items, lambda: render_value(step["each"], self._context()))
             if items is UNDEFINED:
                 raise InputError(f"Invalid value on action {action.id}.each parameter, "
                                  f"\"{step['each']}\" cannot be resolved to a value")  # fmt: skip
@@ -214,14 +232,18 @@ class Run:
         for each in each_items:
             extra = {} if each is None else {"each": each}
             if each is not None and self._if_false(step, self._context(self.secrets, **extra)):
-                result.append((each, None, set()))
+                result.append((each, None))
                 continue
             rendered = self._render_input(step, extra, self.secrets)
-            secrets = self._all_secrets()
-            plain = self._render_input(step, extra, None) if secrets else rendered
-            rendered = self._validated(action, rendered, each)
-            result.append((each, rendered, _redactions(rendered, plain, secrets)))
+            self._hide(rendered, lambda extra=extra: self._render_input(step, extra, None))
+            result.append((each, self._validated(action, rendered, each)))
         return result
+
+    def _hide(self, rendered: Any, plain: Callable[[], Any]) -> None:
+        """Remember what secrets changed in ``rendered`` against its secret-free
+        rendering ``plain()`` (rendered only when there are secrets)."""
+        if self._all_secrets():
+            self._hidden |= {text for text in _changed(rendered, plain()) if text}
 
     def _all_secrets(self) -> dict[str, str]:
         """The task's secrets and, outside a dry run, the environment's."""
@@ -249,11 +271,9 @@ class Run:
         return rendered
 
     def _run_action(self, step: dict[str, Any], action: Action, rendered: dict[str, Any],
-                    redactions: set[str], outputs: dict[str, Any], each: bool) -> None:  # fmt: skip
+                    outputs: dict[str, Any], each: bool) -> None:  # fmt: skip
         def log(message: str) -> None:
-            for secret in sorted(redactions, key=len, reverse=True):
-                message = message.replace(secret, REDACTED)
-            self.emit({"message": INFO + message, "stepId": step["id"]})
+            self.emit({"message": INFO + self.redacted(message), "stepId": step["id"]})
 
         ctx = ActionContext(
             input=rendered, workspace=self.workspace, template=self.spec.template,
@@ -312,12 +332,4 @@ def _changed(rendered: Any, plain: Any) -> set[str]:
         plain = plain if isinstance(plain, list) else []
         for index, value in enumerate(rendered):
             found |= _changed(value, plain[index] if index < len(plain) else None)
-    return found
-
-
-def _redactions(rendered: Any, plain: Any, secrets: Mapping[str, str]) -> set[str]:
-    """Secret values, and what secrets changed in the rendered input."""
-    found = {value for value in secrets.values() if value}
-    if secrets:
-        found |= {text for text in _changed(rendered, plain) if text}
     return found

@@ -140,6 +140,8 @@ def _template(ctx: ActionContext) -> None:
         if not output or output.startswith("/") or "//" in output:
             continue
         target = child_path(output_dir, output)
+        if target == output_dir:  # ".", "a/..": the output directory itself, nothing to write
+            continue
         if os.path.lexists(target) and not ctx.input.get("replace"):
             continue
         if entry.endswith("/"):
@@ -155,6 +157,8 @@ def _template(ctx: ActionContext) -> None:
 
 def _template_file(ctx: ActionContext) -> None:
     target = child_path(ctx.workspace, ctx.input["targetPath"])
+    if target == ctx.workspace:
+        raise InputError("targetPath must name a file in the workspace, not the workspace")
     if os.path.lexists(target) and not ctx.input.get("replace"):
         ctx.log(f"File {ctx.input['targetPath']} already exists in workspace, not replacing.")
         return
