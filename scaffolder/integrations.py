@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-__all__ = ["known_integrations", "token_for"]
+__all__ = ["github_api_base", "known_integrations", "token_for"]
 
 #: Backstage's default integrations, present even when app-config names none.
 DEFAULT_HOSTS = {"github.com": "github", "gitlab.com": "gitlab",
@@ -38,3 +38,13 @@ def token_for(host: str) -> str | None:
         if isinstance(item, dict) and item.get("host") == host and item.get("token"):
             return str(item["token"])
     return None
+
+
+def github_api_base(host: str) -> str:
+    """The REST API root for the GitHub host ``host``: the integration's
+    ``apiBaseUrl``, else GitHub's own (``api.github.com``, or ``/api/v3`` on an
+    Enterprise Server), as the catalog's reader derives it."""
+    for item in _configured().get("github") or []:
+        if isinstance(item, dict) and item.get("host") == host and item.get("apiBaseUrl"):
+            return str(item["apiBaseUrl"]).rstrip("/")
+    return "https://api.github.com" if host == "github.com" else f"https://{host}/api/v3"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
+from scaffolder import tasks
 from tests.catalog import conftest as catalog_fixtures
 from tests.catalog.conftest import API_TOKEN
 
@@ -73,3 +74,18 @@ def messages(answer: dict[str, Any]) -> list[str]:
     """The log's messages without the ``info:`` prefix of action lines."""
     return [entry["body"]["message"].removeprefix("\x1b[32minfo\x1b[39m: ")
             for entry in answer["log"]]  # fmt: skip
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[str]:
+    """Task ids handed to the queue (nothing is really sent; tests run them)."""
+    sent: list[str] = []
+    monkeypatch.setattr(tasks, "queue_task", lambda task_id: sent.append(task_id) or True)
+    return sent
+
+
+@pytest.fixture
+def alice(client, django_user_model):
+    """The test client, signed in as a new user ``alice``."""
+    client.force_login(django_user_model.objects.create_user("alice"))
+    return client

@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from portal.plugins import ScaffolderAction, register_scaffolder_action, temporarily_registered
-from scaffolder import janitor, tasks
+from scaffolder import janitor
 from scaffolder.execution import execute_task, workspace_path
 from scaffolder.models import Task, TaskEvent, TaskStatus
 from tests.catalog.conftest import register
@@ -59,23 +59,10 @@ spec:
 """
 
 @pytest.fixture
-def queued(monkeypatch) -> list[str]:
-    """Task ids handed to the queue (nothing is really sent; tests run them)."""
-    sent: list[str] = []
-    monkeypatch.setattr(tasks, "queue_task", lambda task_id: sent.append(task_id) or True)
-    return sent
-
-@pytest.fixture
 def hello(files):
     files.write("templates/hello/skeleton/README.md", "# ${{ values.name }}\n")
     register(files.write("templates/hello/template.yaml", TEMPLATE))
     return "template:default/hello"
-
-@pytest.fixture
-def alice(client, django_user_model):
-    user = django_user_model.objects.create_user("alice")
-    client.force_login(user)
-    return client
 
 def _post(client, path: str, body) -> object:
     return client.post(f"/api/scaffolder/v2/{path}", json.dumps(body),

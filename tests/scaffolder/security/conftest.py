@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import yaml
 
-from scaffolder import tasks
 from scaffolder.models import Task, TaskEvent
 from tests.catalog.conftest import register
 from tests.scaffolder.conftest import V1BETA3
@@ -61,18 +60,6 @@ def tree(root: Path, skip: tuple[str, ...] = SKIPPED) -> dict[str, str]:
     return found
 
 
-@pytest.fixture
-def queued(monkeypatch) -> list[str]:
-    """Task ids handed to the queue (nothing is sent; tests run them)."""
-    sent: list[str] = []
-    monkeypatch.setattr(tasks, "queue_task", lambda task_id: sent.append(task_id) or True)
-    return sent
-
-
-@pytest.fixture
-def alice(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("alice"))
-    return client
 
 
 def register_template(files, name: str, steps: list[dict[str, Any]],
