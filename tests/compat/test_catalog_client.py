@@ -20,18 +20,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.support.binaries import NODE_HINT, require_binary
-from tests.support.portal_process import manage, portal_env, start, stop, web_server
+from tests.support.portal_process import celery_worker, manage, portal_env, web_server
 
 COMPAT_DIR = Path(__file__).resolve().parent
 SUITE = COMPAT_DIR / "catalog_client_suite.mjs"
@@ -169,22 +166,6 @@ def change_checkout_on_disk(catalog_dir: Path) -> None:
     text = path.read_text()
     assert ORIGINAL_DESCRIPTION in text
     path.write_text(text.replace(ORIGINAL_DESCRIPTION, f"description: {REFRESHED_DESCRIPTION}\n"))
-
-
-@contextmanager
-def celery_worker(env: dict[str, str]) -> Iterator[list[str]]:
-    """A worker for the refresh job that ``POST /refresh`` queues (no beat: nothing
-    else may re-read the catalog behind the suite's back). Yields a list that holds
-    the worker's output once it has stopped, for failure messages."""
-    process = start(
-        sys.executable, "-m", "celery", "-A", "portal.celery", "worker", "--pool", "solo",
-        "--loglevel", "WARNING", "--without-gossip", "--without-mingle", env=env,
-    )  # fmt: skip
-    output: list[str] = []
-    try:
-        yield output
-    finally:
-        output.append(stop(process))
 
 
 def run_suite(node: str, node_modules: Path, tmp_path: Path, base_url: str, catalog_dir: Path):

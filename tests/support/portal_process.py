@@ -69,6 +69,22 @@ def stop(process: subprocess.Popen[str], timeout: int = 20) -> str:
     return output or ""
 
 
+@contextmanager
+def celery_worker(env: Mapping[str, str], *options: str) -> Iterator[list[str]]:
+    """A Celery worker (solo pool, no beat unless ``options`` add ``-B``) for the
+    duration of the block. Yields a list that holds the worker's output once it has
+    stopped, for failure messages."""
+    process = start(
+        sys.executable, "-m", "celery", "-A", "portal.celery", "worker", "--pool", "solo",
+        "--loglevel", "WARNING", "--without-gossip", "--without-mingle", *options, env=env,
+    )  # fmt: skip
+    output: list[str] = []
+    try:
+        yield output
+    finally:
+        output.append(stop(process))
+
+
 def gunicorn_command(port: int, workers: int) -> list[str]:
     """gunicorn serving the portal on loopback, as the Procfile runs it."""
     return [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{port}",

@@ -1,0 +1,227 @@
+"""Golden paths end to end, as a platform team runs them: unmodified templates (three of
+Backstage's, the guide's seed golden path, Greenroom's demo templates) registered in a
+child portal's catalog, each run as a real task created through the task API and
+executed by a real Celery worker, against stand-in GitHub and Argo CD servers in this
+process and the local git root. Each test checks what was pushed (with ``git``), what
+the catalog API then serves for the new component (with its relations), and the task's
+output.
+
+The stand-in GitHub answers for ``github.com`` (the host the templates name), so its
+integration points ``github.com`` at the stand-in's API; the stand-in's own address is
+a second integration so the catalog reads the pushed ``catalog-info.yaml`` through the
+contents API, as it reads any GitHub URL.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.support.argocd_standin import ArgoCDStandin, argocd_standin
+from tests.support.github_standin import TOKEN as GITHUB_TOKEN
+from tests.support.github_standin import GitHubStandin, github_standin
+from tests.support.portal_process import PROJECT_DIR, celery_worker, manage, portal_env, web_server
+
+GOLDEN = Path(__file__).resolve().parent / "golden_paths"
+DEMO_TEMPLATES = PROJECT_DIR / "catalog" / "demo" / "greenroom" / "templates"
+API_TOKEN = "golden-path-static-token-for-the-task-api"
+TASK_TIMEOUT = 120
+ORG = """\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: platform-team}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: System
+metadata: {name: commerce}
+spec: {owner: group:default/platform-team}
+"""
+
+
+@dataclass
+class Portal:
+    url: str
+    gh: GitHubStandin
+    argo: ArgoCDStandin
+    git_root: Path
+    worker_output: list[str]
+
+    def api(self, method: str, path: str, body: Any = None) -> httpx.Response:
+        return httpx.request(method, f"{self.url}{path}", json=body, timeout=30,
+                             headers={"Authorization": f"Bearer {API_TOKEN}"})  # fmt: skip
+
+    def run(self, template: str, values: dict[str, Any],
+            secrets: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
+        """Create a task of ``template`` and wait for it to end; the task, its log
+        messages attached as ``messages``."""
+        created = self.api("POST", "/api/scaffolder/v2/tasks", {
+            "templateRef": template, "values": values, "secrets": secrets or {}})  # fmt: skip
+        assert created.status_code == 201, created.text
+        task_id = created.json()["id"]
+        deadline = time.monotonic() + TASK_TIMEOUT
+        while (task := self.api("GET", f"/api/scaffolder/v2/tasks/{task_id}").json())[
+                "status"] in ("open", "processing"):  # fmt: skip
+            assert time.monotonic() < deadline, f"task still {task['status']}"
+            time.sleep(0.2)
+        events = self.api("GET", f"/api/scaffolder/v2/tasks/{task_id}/events").json()
+        task["messages"] = [event["body"].get("message", "") for event in events]
+        task["completion"] = next(event["body"] for event in events
+                                  if event["type"] == "completion")  # fmt: skip
+        return task
+
+    def entity(self, kind: str, name: str) -> dict[str, Any]:
+        answer = self.api("GET", f"/api/catalog/entities/by-name/{kind}/default/{name}")
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    def pushed(self, owner: str, repo: str, ref: str = "main") -> dict[str, str]:
+        """path -> mode of every file on ``ref`` of the stand-in's ``owner/repo``."""
+        return _tree(self.gh.bare(owner, repo), ref)
+
+
+def _tree(bare: Path, ref: str) -> dict[str, str]:
+    listing = subprocess.run(["git", "-C", str(bare), "ls-tree", "-r", ref], check=True,
+                             capture_output=True, text=True).stdout  # fmt: skip
+    return {line.split("\t", 1)[1]: line.split()[0] for line in listing.splitlines()}
+
+
+def _relations(entity: dict[str, Any]) -> set[tuple[str, str]]:
+    return {(relation["type"], relation["targetRef"]) for relation in entity["relations"]}
+
+
+def _database(postgres, root: Path) -> str:
+    if postgres is None:
+        return f"sqlite:///{root / 'portal.sqlite3'}"
+    return postgres.create_database(f"golden_{uuid.uuid4().hex[:12]}")
+
+
+def _config(root: Path, gh: GitHubStandin, argo: ArgoCDStandin) -> dict[str, Any]:
+    catalog = root / "catalog"
+    catalog.mkdir()
+    (catalog / "org.yaml").write_text(ORG)
+    templates = [GOLDEN / "seed-golden-path" / "template.yaml",
+                 *sorted((GOLDEN / "backstage-templates").glob("*/template.yaml")),
+                 *sorted(DEMO_TEMPLATES.glob("*/template.yaml"))]  # fmt: skip
+    base = {
+        "app": {"title": "Golden paths", "baseUrl": "http://127.0.0.1"},
+        "backend": {"workingDirectory": str(root / "work"),
+                    "auth": {"externalAccess": [
+                        {"type": "static", "options": {"token": API_TOKEN, "subject": "ci"}}]}},
+        "catalog": {"readableDirectories": [str(GOLDEN), str(DEMO_TEMPLATES), str(catalog)],
+                    "processingInterval": False,
+                    "locations": [{"type": "file", "target": str(path)}
+                                  for path in [catalog / "org.yaml", *templates]]},
+        "scaffolder": {"git": {"localRoot": str(root / "git")}},
+    }  # fmt: skip
+    config = argo.app_config(gh.app_config(base))
+    api = {"apiBaseUrl": gh.api, "token": GITHUB_TOKEN}
+    config["integrations"]["github"] = [{"host": "github.com", **api}, {"host": gh.host, **api}]
+    return config
+
+
+@pytest.fixture(scope="module")
+def portal(tmp_path_factory, postgres) -> Iterator[Portal]:
+    """A migrated child portal with every golden-path template registered, its web
+    server and a worker, and the stand-ins it publishes and deploys to."""
+    root = tmp_path_factory.mktemp("golden")
+    (root / "work").mkdir()
+    with github_standin(root / "github") as gh, argocd_standin() as argo:
+        path = root / "app-config.yaml"
+        path.write_text(yaml.safe_dump(_config(root, gh, argo)))
+        env = portal_env(root / "var", DATABASE_URL=_database(postgres, root),
+                         GREENROOM_CONFIG=str(path))  # fmt: skip
+        for args in (("migrate", "--noinput"), ("catalog", "refresh", "--pending")):
+            done = manage(*args, env=env)
+            assert done.returncode == 0, done.stderr
+        with celery_worker(env) as output, web_server(env) as url:
+            yield Portal(url, gh, argo, root / "git", output)
+
+
+def _completed(task: dict[str, Any], portal: Portal) -> None:
+    assert task["status"] == "completed", "\n".join(task["messages"]) + "".join(
+        portal.worker_output)  # fmt: skip
+
+
+def test_the_seed_golden_path_publishes_registers_and_deploys(portal: Portal) -> None:
+    task = portal.run("template:default/spring-boot-grpc-service", {
+        "serviceName": "order-service", "description": "Takes orders",
+        "owner": "group:default/platform-team", "system": "system:default/commerce",
+        "javaVersion": "21", "database": "postgresql", "enableKafka": True,
+        "namespace": "orders", "cluster": "dev"})  # fmt: skip
+    _completed(task, portal)
+    files = portal.pushed("acme-corp", "order-service")
+    assert {"catalog-info.yaml", "Dockerfile", "pom.xml", "deploy/helm/Chart.yaml",
+            ".github/workflows/ci.yaml", "src/main/proto/service.proto",
+            "src/main/java/com/acme/orderservice/Application.java"} <= set(files)  # fmt: skip
+    repo = portal.gh.repos["acme-corp/order-service"]
+    assert repo.get("visibility") == "internal"
+    assert portal.gh.calls("PUT", "/repos/acme-corp/order-service/branches/main/protection")
+    application = portal.argo.applications["order-service"]
+    assert application["spec"]["source"]["repoURL"] == repo["clone_url"]
+    assert application["spec"]["source"]["path"] == "deploy/helm"
+    assert application["spec"]["destination"]["namespace"] == "orders"
+    component = portal.entity("component", "order-service")
+    assert {("ownedBy", "group:default/platform-team"), ("partOf", "system:default/commerce"),
+            ("providesApi", "api:default/order-service-grpc")} <= _relations(component)
+    api = portal.entity("api", "order-service-grpc")
+    assert "service" in api["spec"]["definition"]  # the proto, read from the pushed repo
+    assert task["completion"]["output"]["links"] == [
+        {"title": "GitHub Repository", "url": repo["clone_url"]},
+        {"title": "View in Catalog", "icon": "catalog",
+         "entityRef": "component:default/order-service"}]  # fmt: skip
+
+
+def test_backstage_docs_template_runs_in_lenient_mode(portal: Portal) -> None:
+    task = portal.run("template:default/docs-template", {
+        "name": "team-handbook", "description": "How the platform team works",
+        "owner": "group:default/platform-team",
+        "repoUrl": "github.com?owner=acme-corp&repo=team-handbook"})  # fmt: skip
+    _completed(task, portal)
+    assert any("does not take allowedHosts; ignored" in m for m in task["messages"])
+    assert {"catalog-info.yaml", "mkdocs.yml", "docs/index.md"} <= set(
+        portal.pushed("acme-corp", "team-handbook", "master"))  # fmt: skip
+    component = portal.entity("component", "team-handbook")
+    assert ("ownedBy", "group:default/platform-team") in _relations(component)
+    assert component["metadata"]["description"] == "How the platform team works"
+
+
+def test_backstage_springboot_template_keeps_names_and_modes(portal: Portal) -> None:
+    task = portal.run("template:default/springboot-template", {
+        "component_id": "greeter", "java_package_name": "greeter",
+        "description": "Says hello", "owner": "group:default/platform-team",
+        "repoUrl": "github.com?owner=acme-corp&repo=greeter"})  # fmt: skip
+    _completed(task, portal)
+    files = portal.pushed("acme-corp", "greeter", "master")  # publish:github's default
+    assert files["greeter.sh"] == "100755"
+    assert "src/main/java/com/example/greeter/GreeterService.java" in files
+    assert "src/main/resources/banner.txt" in files
+    component = portal.entity("component", "greeter")
+    assert ("ownedBy", "group:default/platform-team") in _relations(component)
+
+
+@pytest.mark.parametrize(("template", "values", "kind"), [
+    ("python-service", {"name": "payments-api", "owner": "group:default/platform-team",
+                        "system": "system:default/commerce"}, "component"),
+    ("docs-site", {"name": "runbooks", "owner": "group:default/platform-team"}, "component"),
+])  # fmt: skip
+def test_the_demo_golden_paths_publish_to_the_local_git_root(
+    portal: Portal, template: str, values: dict[str, Any], kind: str
+) -> None:
+    task = portal.run(f"template:default/{template}", values)
+    _completed(task, portal)
+    bare = next(portal.git_root.rglob(f"{values['name']}.git"))
+    assert "catalog-info.yaml" in _tree(bare, "main")
+    entity = portal.entity(kind, values["name"])
+    assert ("ownedBy", "group:default/platform-team") in _relations(entity)
+    annotations = entity["metadata"]["annotations"]
+    assert annotations["backstage.io/managed-by-location"].startswith("git:")
