@@ -62,12 +62,15 @@ class Portal:
 
     def run(self, template: str, values: dict[str, Any],
             secrets: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
-        """Create a task of ``template`` and wait for it to end; the task, its log
-        messages attached as ``messages``."""
+        """Create a task of ``template`` and wait for it to end (``wait``)."""
         created = self.api("POST", "/api/scaffolder/v2/tasks", {
             "templateRef": template, "values": values, "secrets": secrets or {}})  # fmt: skip
         assert created.status_code == 201, created.text
-        task_id = created.json()["id"]
+        return self.wait(created.json()["id"])
+
+    def wait(self, task_id: str) -> dict[str, Any]:
+        """The task once it has ended, with its log messages as ``messages`` and its
+        completion event's body as ``completion``."""
         deadline = time.monotonic() + TASK_TIMEOUT
         while (task := self.api("GET", f"/api/scaffolder/v2/tasks/{task_id}").json())[
                 "status"] in ("open", "processing"):  # fmt: skip
@@ -75,8 +78,8 @@ class Portal:
             time.sleep(0.2)
         events = self.api("GET", f"/api/scaffolder/v2/tasks/{task_id}/events").json()
         task["messages"] = [event["body"].get("message", "") for event in events]
-        task["completion"] = next(event["body"] for event in events
-                                  if event["type"] == "completion")  # fmt: skip
+        task["completion"] = [event["body"] for event in events
+                              if event["type"] == "completion"][-1]  # fmt: skip
         return task
 
     def entity(self, kind: str, name: str) -> dict[str, Any]:
@@ -225,3 +228,34 @@ def test_the_demo_golden_paths_publish_to_the_local_git_root(
     assert ("ownedBy", "group:default/platform-team") in _relations(entity)
     annotations = entity["metadata"]["annotations"]
     assert annotations["backstage.io/managed-by-location"].startswith("git:")
+
+
+SEED_VALUES = {"owner": "group:default/platform-team", "system": "system:default/commerce",
+               "namespace": "billing"}  # fmt: skip
+
+
+def test_the_seed_failure_is_explained_and_a_retry_finishes_without_repeating(
+    portal: Portal,
+) -> None:
+    """The guide's failure case: GitHub refuses the repository (403 "Resource not
+    accessible by integration"); the task fails at that step saying which permission
+    is missing, nothing is created; once fixed, retry runs from that step on."""
+    portal.gh.fail("POST", "/orgs/acme-corp/repos", 403, "Resource not accessible by integration")
+    task = portal.run("template:default/spring-boot-grpc-service",
+                      {**SEED_VALUES, "serviceName": "billing-service"})  # fmt: skip
+    assert task["status"] == "failed"
+    error = task["completion"]["error"]
+    assert error["name"] == "NotAllowedError"
+    assert "Administration: write" in error["message"] and GITHUB_TOKEN not in error["message"]
+    assert "acme-corp/billing-service" not in portal.gh.repos
+    assert "billing-service" not in portal.argo.applications
+    retried = portal.api("POST", f"/api/scaffolder/v2/tasks/{task['id']}/retry", {})
+    assert retried.status_code in (200, 201), retried.text
+    task = portal.wait(task["id"])
+    _completed(task, portal)
+    assert any("completed in an earlier attempt" in m for m in task["messages"])
+    assert len(portal.gh.calls("POST", "/orgs/acme-corp/repos")) >= 2
+    assert "catalog-info.yaml" in portal.pushed("acme-corp", "billing-service")
+    assert portal.entity("component", "billing-service")
+    assert portal.argo.applications["billing-service"]["spec"]["destination"]["namespace"] == (
+        "billing")  # fmt: skip
