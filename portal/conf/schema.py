@@ -52,6 +52,23 @@ _RULE = {
     "required": ["allow"],
 }
 
+
+def _integrations(*urls: str) -> dict[str, Any]:
+    """A list of hosts of one SCM provider, each with a token and its URLs."""
+    properties = {"host": _NON_EMPTY, "token": _STRING, **{url: _URL for url in urls}}
+    item = {"type": "object", "properties": properties, "required": ["host"]}
+    return {"type": "array", "items": item}
+
+
+#: An Argo CD instance, as Backstage's Argo CD plugin reads it: a token, or a login.
+_ARGOCD_INSTANCE = {
+    "type": "object",
+    "properties": {
+        "name": _NON_EMPTY, "url": _URL, "token": _STRING, "username": _STRING, "password": _STRING
+    },
+    "required": ["name", "url"],
+}
+
 APP_CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -135,17 +152,18 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
         "integrations": {
             "type": "object",
             "properties": {
-                "github": {
+                "github": _integrations("apiBaseUrl", "rawBaseUrl"),
+                "gitlab": _integrations("apiBaseUrl", "baseUrl"),
+            },
+        },
+        "argocd": {
+            "type": "object",
+            "properties": {
+                "appLocatorMethods": {
                     "type": "array",
                     "items": {
                         "type": "object",
-                        "properties": {
-                            "host": _NON_EMPTY,
-                            "token": _STRING,
-                            "apiBaseUrl": _URL,
-                            "rawBaseUrl": _URL,
-                        },
-                        "required": ["host"],
+                        "properties": {"instances": {"type": "array", "items": _ARGOCD_INSTANCE}},
                     },
                 }
             },

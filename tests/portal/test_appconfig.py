@@ -112,6 +112,11 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
          "scaffolder.taskStaleTimeout: must be a duration (seconds, '90s', '5m', or"),
         ("scaffolder: {defaultEnvironment: {secrets: {t: [1]}}}",
          "scaffolder.defaultEnvironment.secrets.t: must be of type string"),
+        ("integrations: {gitlab: [{token: t}]}", "integrations.gitlab[0]: 'host' is required"),
+        ("argocd: {appLocatorMethods: [{type: config, instances: [{name: main}]}]}",
+         "argocd.appLocatorMethods[0].instances[0]: 'url' is required"),
+        ("argocd: {appLocatorMethods: [{instances: [{name: m, url: argocd.local}]}]}",
+         "argocd.appLocatorMethods[0].instances[0].url: "),
         (
             "auth: {providers: {github: {development: {clientId: x}}}}",
             "auth.providers.github.development: 'clientSecret' is required",
