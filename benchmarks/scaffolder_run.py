@@ -17,7 +17,9 @@ The budget: each task completes within 3 s of its POST, worker pick-up included.
    the local git root and a working directory in the throwaway directory;
 3. ``migrate`` and ``catalog refresh --pending``; gunicorn as the Procfile runs it and
    ``celery worker`` (prefork, ``--concurrency``, default 2 = this machine's cores);
-4. one warm-up task, then ``--sequential`` tasks one after another, each timed from the
+4. once the worker says it is ready, a first task (timed, and held to the budget too:
+   it is what the first developer after a deploy waits for), then ``--sequential``
+   tasks one after another, each timed from the
    POST to the moment ``GET /v2/tasks/{id}`` says ``completed`` (polled every 20 ms);
 5. ``--concurrent`` tasks POSTed at once from threads; the time until all completed
    gives the throughput.
@@ -25,7 +27,8 @@ The budget: each task completes within 3 s of its POST, worker pick-up included.
 Every task is then checked: completed, its repository holds the skeleton's files plus
 ``catalog-info.yaml`` (``git ls-tree``), and the catalog API serves its component.
 Writes benchmarks/results/scaffolder-run-<db>.json, prints a table, and exits with
-status 1 if a sequential task took 3 s or more, or any task failed its checks.
+status 1 if the first or a sequential task took 3 s or more, or any task failed its
+checks.
 """
 
 from __future__ import annotations
@@ -114,12 +117,21 @@ def write_config(tmp: Path, template: Path, git_root: Path) -> Path:
     return path
 
 
-def start_worker(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen:
+def start_worker(env: dict[str, str], concurrency: int, log: Path,
+                 timeout: float = 60) -> tuple[subprocess.Popen, float]:  # fmt: skip
+    """Start the worker and wait until it says it is ready (Celery's ``ready.`` line),
+    so the first task measures a task, not the worker's start; also its start time."""
     command = [sys.executable, "-m", "celery", "-A", "portal.celery", "worker",
                "--loglevel=INFO", f"--concurrency={concurrency}"]  # fmt: skip
+    started = time.perf_counter()
     with log.open("ab") as out:
-        return subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out,
-                                stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+        worker = subprocess.Popen(command, cwd=PROJECT, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    while b" ready." not in log.read_bytes():
+        if worker.poll() is not None or time.perf_counter() - started > timeout:
+            raise SystemExit(f"the worker did not start; see {log}")
+        time.sleep(0.05)
+    return worker, time.perf_counter() - started
 
 
 def run_task(client: httpx.Client, name: str, timeout: float = 120) -> dict[str, Any]:
@@ -170,7 +182,7 @@ def measure(args: argparse.Namespace, tmp: Path, database_url: str,
     manage(env, "catalog", "refresh", "--pending")
     port = free_port()
     web = start_gunicorn(env, port, args.web_workers, tmp / "gunicorn.log")
-    worker = start_worker(env, args.concurrency, tmp / "worker.log")
+    worker, worker_start = start_worker(env, args.concurrency, tmp / "worker.log")
     headers = {"Authorization": f"Bearer {TOKEN}"}
     try:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers,
@@ -200,6 +212,7 @@ def measure(args: argparse.Namespace, tmp: Path, database_url: str,
     seconds = [run["seconds"] for run in sequential]
     return {
         "db": args.db, "files": args.files, "concurrency": args.concurrency,
+        "worker_start_s": round(worker_start, 3),
         "warmup_s": round(warmup["seconds"], 3),
         "sequential_s": {"median": round(statistics.median(seconds), 3),
                          "max": round(max(seconds), 3), "all": [round(s, 3) for s in seconds]},
@@ -230,13 +243,15 @@ def main() -> int:
     out = PROJECT / "benchmarks" / "results" / f"scaffolder-run-{args.db}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     seq, par = result["sequential_s"], result["concurrent"]
-    print(f"{args.db}: warm-up task {result['warmup_s']} s; sequential median {seq['median']} s, "
+    print(f"{args.db}: worker ready in {result['worker_start_s']} s; first task "
+          f"{result['warmup_s']} s; sequential median {seq['median']} s, "
           f"max {seq['max']} s (budget {BUDGET_S} s); {par['tasks']} at once in {par['wall_s']} s "
           f"= {par['tasks_per_minute']} tasks/min (slowest {par['max_s']} s)")  # fmt: skip
     for problem in result["problems"]:
         print("PROBLEM:", problem)
     print(f"wrote {out}")
-    return 1 if result["problems"] or seq["max"] >= BUDGET_S else 0
+    slowest = max(seq["max"], result["warmup_s"])
+    return 1 if result["problems"] or slowest >= BUDGET_S else 0
 
 
 if __name__ == "__main__":
