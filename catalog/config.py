@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 
 from catalog.ingestion.rules import CatalogRules
-from catalog.readers.policy import GitHubIntegration, ReadingPolicy
+from catalog.readers.policy import GitHubIntegration, ReadingPolicy, url_host
 
 __all__ = ["CatalogSettings", "catalog_settings"]
 
@@ -65,6 +65,7 @@ def _interval(value: Any) -> timedelta | None:
 def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> ReadingPolicy:
     reading = (config.get("backend") or {}).get("reading") or {}
     allowed = tuple(str(item["host"]) for item in reading.get("allow") or [] if "host" in item)
+    allowed += _gitlab_hosts((config.get("integrations") or {}).get("gitlab") or [])
     github = tuple(
         GitHubIntegration(
             host=item["host"],
@@ -89,6 +90,17 @@ def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> Re
         git_roots=(Path(git_root).resolve(),) if git_root else (),
         allow_private_hosts=tuple(str(h) for h in reading.get("allowPrivateHosts") or []),
     )
+
+
+def _gitlab_hosts(integrations: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The web and API hosts of the configured GitLab integrations: reachable without
+    a ``backend.reading.allow`` entry, as GitHub integration hosts are."""
+    hosts = []
+    for item in integrations:
+        hosts.append(str(item["host"]))
+        if item.get("apiBaseUrl"):
+            hosts.append(url_host(str(item["apiBaseUrl"])))
+    return tuple(hosts)
 
 
 def _github_api(host: str) -> str:

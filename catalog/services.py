@@ -25,7 +25,8 @@ from catalog.ingestion.tree import Problem, TreeResult, read_tree
 from catalog.ingestion.writer import ChangeSummary, chunks
 from catalog.model.errors import CatalogError
 from catalog.models import Entity, Location, LocationSource, Relation
-from catalog.readers import check_allowed, read
+from catalog.readers import TreeKind, check_allowed, git_connection_settings, read
+from catalog.readers import read_tree as read_location_tree
 
 __all__ = [
     "LOCATION_TYPES",
@@ -40,9 +41,12 @@ __all__ = [
     "checked_target",
     "delete_entities",
     "delete_entity",
+    "entities_of_kind",
     "export_entities",
+    "fetch_tree",
     "find_location",
     "get_entity",
+    "git_remote_settings",
     "missing_refs",
     "preview_location",
     "problem_line",
@@ -54,6 +58,7 @@ __all__ = [
     "register_location",
     "request_refresh",
     "schedule_location_refresh",
+    "starred_refs",
     "sync_config_locations",
     "unregister_location",
     "update_location",
@@ -127,6 +132,13 @@ def check_url_allowed(url: str) -> None:
     allow-list; no network use): the one host rule for apps that reach out, such as
     the scaffolder pushing to a git remote."""
     check_allowed("url", url, catalog_settings().policy)
+
+
+def git_remote_settings(url: str) -> list[str]:
+    """The git ``-c`` settings an app that pushes to the http(s) remote ``url`` must
+    use, once the reading policy allowed it: the host pinned to its checked public
+    address, no redirects. Raises a CatalogError if the policy forbids ``url``."""
+    return git_connection_settings(url, catalog_settings().policy)
 
 
 def register_location(location_type: str, target: str, *, source: str = LocationSource.API,
@@ -406,3 +418,33 @@ def delete_entities(uids: list[str]) -> list[str]:
     if rows:
         _delete_entities(rows)
     return sorted(ref for _, ref in rows)
+
+
+def fetch_tree(location_type: str, target: str, destination: Path) -> TreeKind:
+    """Write the directory or single file ``<location_type>:<target>`` names into the
+    new or empty directory ``destination``, under the configured reading policy, so a
+    template's skeleton is read by the same rules as any catalog file. Returns
+    ``"directory"`` or ``"file"``; raises ReadError."""
+    return read_location_tree(location_type, target, catalog_settings().policy, destination)
+
+
+def entities_of_kind(kind: str) -> list[dict[str, Any]]:
+    """Every served entity of ``kind`` (any casing), ordered by ref, read in one query.
+
+    For pages that show all of a kind that stays small, such as the scaffolder's
+    template gallery, and filter it themselves: one round trip whatever the filters.
+    Not for the large kinds (components, users): those pages page in the database.
+    """
+    rows = (Entity.objects.served().filter(kind=kind.lower()).order_by("ref")
+            .values_list("final_json", flat=True))  # fmt: skip
+    return [json.loads(row) for row in rows]
+
+
+def starred_refs(user: Any) -> list[str]:
+    """The refs ``user`` starred (canonical, lower case), most recent first, in one
+    query; empty for an anonymous user."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from catalog.stars import starred_refs as stars_of
+
+    return stars_of(user)

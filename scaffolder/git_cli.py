@@ -64,24 +64,29 @@ class GitFailed(StepError):
 
 class Git:
     """git commands on one private repository (``git_dir``, with the empty directory
-    ``work_tree`` as its work tree), talking to one remote of ``scheme``."""
+    ``work_tree`` as its work tree), talking to one remote of ``scheme`` with the
+    ``connection`` settings the reading policy gave for it (``git_remote_settings``);
+    a ``token`` goes as basic auth with ``username`` (GitHub takes ``x-access-token``,
+    GitLab wants ``oauth2`` for OAuth tokens)."""
 
     def __init__(self, scratch: Path, scheme: str, stop: threading.Event,
-                 token: str | None = None, timeout: float = GIT_TIMEOUT) -> None:  # fmt: skip
+                 token: str | None = None, timeout: float = GIT_TIMEOUT,
+                 connection: tuple[str, ...] = (),
+                 username: str = "x-access-token") -> None:  # fmt: skip
         self.git_dir, self.work_tree = scratch / "repo.git", scratch / "tree"
         home = scratch / "home"
         self.work_tree.mkdir()
         home.mkdir()
         self.stop, self.timeout = stop, timeout
-        self.options = [item for setting in (*_SETTINGS, f"protocol.{scheme}.allow=always")
-                        for item in ("-c", setting)]  # fmt: skip
+        settings = (*_SETTINGS, f"protocol.{scheme}.allow=always", *connection)
+        self.options = [item for setting in settings for item in ("-c", setting)]
         self.env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
         self.env.update(HOME=str(home), LC_ALL="C", GIT_TERMINAL_PROMPT="0",
                         GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull,
                         GIT_ALLOW_PROTOCOL="https:http:file")  # fmt: skip
         self.remote_env: dict[str, str] = {}
         if token and scheme in ("http", "https"):
-            basic = base64.b64encode(f"x-access-token:{token}".encode()).decode()
+            basic = base64.b64encode(f"{username}:{token}".encode()).decode()
             self.remote_env = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
                                "GIT_CONFIG_VALUE_0": f"Authorization: Basic {basic}"}  # fmt: skip
 

@@ -8,7 +8,13 @@ from typing import Any
 
 from django.conf import settings
 
-__all__ = ["github_api_base", "known_integrations", "token_for"]
+__all__ = [
+    "github_api_base",
+    "gitlab_api_base",
+    "gitlab_token_for",
+    "known_integrations",
+    "token_for",
+]
 
 #: Backstage's default integrations, present even when app-config names none.
 DEFAULT_HOSTS = {"github.com": "github", "gitlab.com": "gitlab",
@@ -48,3 +54,26 @@ def github_api_base(host: str) -> str:
         if isinstance(item, dict) and item.get("host") == host and item.get("apiBaseUrl"):
             return str(item["apiBaseUrl"]).rstrip("/")
     return "https://api.github.com" if host == "github.com" else f"https://{host}/api/v3"
+
+
+def _gitlab(host: str) -> dict[str, Any]:
+    """The ``integrations.gitlab`` entry for ``host`` (empty if app-config has none)."""
+    for item in _configured().get("gitlab") or []:
+        if isinstance(item, dict) and item.get("host") == host:
+            return item
+    return {}
+
+
+def gitlab_token_for(host: str) -> str | None:
+    """The token app-config gives the GitLab integration on ``host``, if any (kept
+    apart from ``token_for`` so a GitHub token is never sent to a GitLab host)."""
+    token = _gitlab(host).get("token")
+    return str(token) if token else None
+
+
+def gitlab_api_base(host: str) -> str:
+    """The REST API root for the GitLab host ``host``: the integration's
+    ``apiBaseUrl``, else ``https://<host>/api/v4`` (GitLab.com and self-managed alike),
+    as Backstage's GitLab integration derives it."""
+    base = _gitlab(host).get("apiBaseUrl")
+    return str(base).rstrip("/") if base else f"https://{host}/api/v4"

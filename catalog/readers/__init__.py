@@ -3,6 +3,7 @@
 ``read(type, target, policy)`` is the one entry point: every read of a catalog file
 or placeholder target goes through it and the ``ReadingPolicy`` it is given, so the
 SSRF and path rules live in one place (``url``, ``file`` and ``git`` modules).
+``read_tree`` reads a directory (a scaffolder skeleton) under the same policy.
 ``check_allowed`` applies the same rules without reading, so a location the policy
 forbids is refused before it is stored.
 """
@@ -14,11 +15,22 @@ from typing import Any
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path, read_file
-from catalog.readers.git import check_git_allowed, read_git
+from catalog.readers.git import check_git_allowed, git_connection_settings, read_git
 from catalog.readers.policy import GitHubIntegration, ReadingPolicy, ReadResult
+from catalog.readers.tree import TreeKind, TreeLimits, read_tree
 from catalog.readers.url import check_url_allowed, read_url
 
-__all__ = ["GitHubIntegration", "ReadResult", "ReadingPolicy", "check_allowed", "read"]
+__all__ = [
+    "GitHubIntegration",
+    "ReadResult",
+    "ReadingPolicy",
+    "TreeKind",
+    "TreeLimits",
+    "check_allowed",
+    "git_connection_settings",
+    "read",
+    "read_tree",
+]
 
 _READERS: dict[str, Callable[[str, ReadingPolicy], ReadResult]] = {
     "file": read_file,

@@ -32,6 +32,8 @@ import signal
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import SplitResult, unquote
 
 from catalog.model.errors import ReadError
@@ -39,7 +41,15 @@ from catalog.readers.file import confined_path
 from catalog.readers.policy import ReadingPolicy, ReadResult, split_url
 from catalog.readers.url import check_url_allowed, checked_address, safe_url
 
-__all__ = ["check_git_allowed", "parse_git_target", "read_git"]
+__all__ = [
+    "GitRunner",
+    "check_git_allowed",
+    "fetched",
+    "git_connection_settings",
+    "object_info",
+    "parse_git_target",
+    "read_git",
+]
 
 _REF = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 _NOT_FOUND = (
@@ -72,16 +82,8 @@ def parse_git_target(target: str) -> tuple[str, str, str]:
 def read_git(target: str, policy: ReadingPolicy) -> ReadResult:
     """Read the file named by ``target`` under ``policy``."""
     repo, ref, path = parse_git_target(target)
-    config = _repository_config(repo, policy)
-    deadline = time.monotonic() + 3 * policy.timeout
-    with tempfile.TemporaryDirectory(prefix="catalog-git-") as workdir:
-        run = _Runner(workdir, config, split_url(repo).scheme, deadline, safe_url(repo))
-        run(["init", "--quiet"])
-        run(
-            ["fetch", "--quiet", "--depth", "1", "--no-tags", "--end-of-options", repo, ref],
-            missing=f"{safe_url(repo)} does not exist or has no branch or tag {ref}",
-        )
-        kind, size = _object_info(run, f"FETCH_HEAD:{path}")
+    with fetched(repo, ref, policy) as run:
+        kind, size = object_info(run, f"FETCH_HEAD:{path}")
         if kind == "tree":
             raise ReadError(f"{path} is a directory in {safe_url(repo)} at {ref}")
         if kind != "blob":
@@ -92,7 +94,25 @@ def read_git(target: str, policy: ReadingPolicy) -> ReadResult:
     return ReadResult(data, target)
 
 
-def _object_info(run: _Runner, name: str) -> tuple[str, int]:
+@contextmanager
+def fetched(repo: str, ref: str, policy: ReadingPolicy) -> Iterator[GitRunner]:
+    """A fresh temporary repository with ``ref`` of ``repo`` fetched shallowly as
+    ``FETCH_HEAD``, and the runner for further git commands in it under the same
+    hardening and deadline. Shared by the file reader and the tree reader so both
+    fetch the same way."""
+    config = git_connection_settings(repo, policy)
+    deadline = time.monotonic() + 3 * policy.timeout
+    with tempfile.TemporaryDirectory(prefix="catalog-git-") as workdir:
+        run = GitRunner(workdir, config, split_url(repo).scheme, deadline, safe_url(repo))
+        run(["init", "--quiet"])
+        run(
+            ["fetch", "--quiet", "--depth", "1", "--no-tags", "--end-of-options", repo, ref],
+            missing=f"{safe_url(repo)} does not exist or has no branch or tag {ref}",
+        )
+        yield run
+
+
+def object_info(run: GitRunner, name: str) -> tuple[str, int]:
     """Type and size of the object ``name``; git answers ``<name> missing`` if there is
     none, which is neither ``blob`` nor ``tree``."""
     answer = run(
@@ -125,8 +145,10 @@ def _check_repository(repo: str, policy: ReadingPolicy) -> SplitResult:
     return check_url_allowed(repo, policy)
 
 
-def _repository_config(repo: str, policy: ReadingPolicy) -> list[str]:
-    """Check that ``repo`` may be read; return the git ``-c`` settings to read it with."""
+def git_connection_settings(repo: str, policy: ReadingPolicy) -> list[str]:
+    """Check that ``repo`` may be reached; return the git ``-c`` settings to reach it
+    with: for http(s), the host pinned to the address just checked (so a DNS answer
+    that changes afterwards cannot send git elsewhere) and no redirects."""
     parts = _check_repository(repo, policy)
     if parts.scheme == "file":
         return ["protocol.file.allow=always"]
@@ -136,7 +158,7 @@ def _repository_config(repo: str, policy: ReadingPolicy) -> list[str]:
     return [f"http.curloptResolve={parts.hostname}:{port}:{literal}", "http.followRedirects=false"]
 
 
-class _Runner:
+class GitRunner:
     """Runs git commands in one work directory under one deadline."""
 
     def __init__(

@@ -9,13 +9,23 @@ from __future__ import annotations
 from functools import cache
 
 from portal import plugins
-from scaffolder.actions import argocd, catalog, debug, fs, github, plain, publish_git, template
+from scaffolder.actions import (
+    argocd,
+    catalog,
+    debug,
+    fs,
+    github,
+    gitlab,
+    plain,
+    publish_git,
+    template,
+)
 from scaffolder.actions.base import Action, ActionContext, TemplateInfo
 from scaffolder.errors import ConflictError, NotFoundError
 
 __all__ = ["Action", "ActionContext", "TemplateInfo", "all_actions", "get_action"]
 
-_BUILT_IN = (argocd, catalog, debug, fs, github, plain, publish_git, template)
+_BUILT_IN = (argocd, catalog, debug, fs, github, gitlab, plain, publish_git, template)
 
 
 @cache

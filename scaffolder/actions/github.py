@@ -19,7 +19,6 @@ out of URLs, argv and logs (F6).
 from __future__ import annotations
 
 import base64
-import dataclasses
 import os
 import re
 import stat
@@ -192,17 +191,13 @@ def _protect(ctx: ActionContext, gh: GitHub, owner: str, repo: str, branch: str)
 
 
 def _push(ctx: ActionContext, clone_url: str, branch: str) -> str | None:
-    """Push the workspace with ``publish:git``'s publisher (its own checkpoints make a
+    """Push the workspace with the publishers' shared push (its checkpoints make a
     retry adopt a commit already pushed); the commit, or None if cancelled. Only an
     http(s) ``clone_url`` is pushed to, whatever the server answered."""
     if urlsplit(clone_url).scheme not in ("https", "http"):
         raise StepError(f"GitHub answered an unexpected clone URL {clone_url!r}; not pushing")
-    keys = ("sourcePath", "gitCommitMessage", "gitAuthorName", "gitAuthorEmail")
-    pushed = dataclasses.replace(ctx, outputs={}, input={
-        "remoteUrl": clone_url, "defaultBranch": branch, "token": _token(ctx),
-        **{key: ctx.input[key] for key in keys if ctx.input.get(key)}})  # fmt: skip
-    publish_git.ACTIONS[0].handler(pushed)
-    return pushed.outputs.get("commitHash")
+    source = publish_git.workspace_directory(ctx, ctx.input.get("sourcePath"))
+    return publish_git.push_workspace(ctx, clone_url, branch, source, _token(ctx))
 
 
 def _publish(ctx: ActionContext) -> None:

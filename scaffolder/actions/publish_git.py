@@ -36,7 +36,8 @@ from scaffolder.errors import ConflictError, InputError, NotAllowedError
 from scaffolder.git_cli import Git, GitCancelled, GitFailed
 from scaffolder.workspace import child_path, files_below, is_inside
 
-__all__ = ["ACTIONS"]
+__all__ = ["ACTIONS", "checked_branch", "checked_remote", "push_workspace", "tree_entries",
+           "workspace_directory"]  # fmt: skip
 
 _BRANCH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._/-]*")
 _TRANSPORT = re.compile(r"^[A-Za-z0-9+.-]+::")
@@ -88,12 +89,14 @@ OUTPUT_SCHEMA = {
 @dataclass(frozen=True)
 class _Remote:
     """A checked remote: the URL git is given, its scheme, the URL without
-    credentials for logs, and for a ``file://`` remote its directory."""
+    credentials for logs, for a ``file://`` remote its directory, and for an http(s)
+    one the git settings that pin it to the address the policy checked."""
 
     git_url: str
     scheme: str
     shown: str
     path: Path | None = None
+    connection: tuple[str, ...] = ()
 
 
 def _local_name(url: str) -> str:
@@ -104,7 +107,7 @@ def _local_name(url: str) -> str:
     return url
 
 
-def _remote(url: str) -> _Remote:
+def checked_remote(url: str) -> _Remote:
     """Check ``remoteUrl`` before any git runs (case F3): no option-like or
     ``<transport>::`` forms, no credentials, only the allowed schemes and places."""
     if (
@@ -133,10 +136,10 @@ def _remote(url: str) -> _Remote:
     if scheme == "file":
         return _file_remote(parts, shown)
     try:
-        services.check_url_allowed(url)
+        connection = tuple(services.git_remote_settings(url))
     except CatalogError as exc:
         raise NotAllowedError(f"Cannot push to {shown}: {exc}") from None
-    return _Remote(url, scheme, shown)
+    return _Remote(url, scheme, shown, connection=connection)
 
 
 def _file_remote(parts: SplitResult, shown: str) -> _Remote:
@@ -153,7 +156,7 @@ def _file_remote(parts: SplitResult, shown: str) -> _Remote:
     return _Remote(f"file://{real}", "file", shown, real)
 
 
-def _branch(name: str) -> str:
+def checked_branch(name: str) -> str:
     if (not _BRANCH.fullmatch(name) or ".." in name or "//" in name or "@{" in name
             or name.endswith(("/", ".", ".lock"))):  # fmt: skip
         raise InputError(f"{name!r} is not a valid branch name")
@@ -174,7 +177,7 @@ def _quoted(path: Path) -> bytes:
     return b'"' + plain + b'"'
 
 
-def _entries(git: Git, source: Path) -> list[tuple[str, str, str]]:
+def tree_entries(git: Git, source: Path) -> list[tuple[str, str, str]]:
     """(mode, blob sha, path) of every file and symlink below ``source`` that git would
     commit: ``.git`` entries at any depth skipped, ``.gitignore`` rules applied, file
     contents stored as they are (no filters), symlinks as links (never followed)."""
@@ -206,7 +209,7 @@ def _entries(git: Git, source: Path) -> list[tuple[str, str, str]]:
 
 def _commit(git: Git, source: Path, ctx: ActionContext, date: int) -> tuple[str, int]:
     """Build the commit of ``source`` in the private repository: (sha, file count)."""
-    entries = _entries(git, source)
+    entries = tree_entries(git, source)
     index = b"".join(f"{mode} {sha}\t".encode() + os.fsencode(name) + b"\0"
                      for mode, sha, name in entries)  # fmt: skip
     git(["update-index", "--add", "-z", "--index-info"], stdin=index)
@@ -260,22 +263,44 @@ def _push(git: Git, ctx: ActionContext, remote: _Remote, branch: str, sha: str) 
     return sha
 
 
-def _publish(ctx: ActionContext) -> None:
-    url = _local_name(ctx.input["remoteUrl"])
-    remote = _remote(url)
-    branch = _branch(ctx.input.get("defaultBranch") or "main")
-    source = Path(os.path.realpath(child_path(ctx.workspace, ctx.input.get("sourcePath") or ".")))
+def workspace_directory(ctx: ActionContext, given: str | None, what: str = "sourcePath") -> Path:
+    """The workspace directory ``given`` names (the workspace if empty), resolved and
+    held inside the workspace (security E11)."""
+    source = Path(os.path.realpath(child_path(ctx.workspace, given or ".")))
     if not source.is_dir():
-        raise InputError(f"sourcePath {ctx.input.get('sourcePath')!r} is not a directory")
-    git = Git(ctx.temporary_directory(), remote.scheme, ctx.stop, ctx.input.get("token"))
+        raise InputError(f"{what} {given!r} is not a directory of the workspace")
+    return source
+
+
+def push_workspace(ctx: ActionContext, url: str, branch: str, source: Path,
+                   token: str | None = None,
+                   username: str = "x-access-token") -> str | None:  # fmt: skip
+    """Commit ``source`` and push it to ``branch`` of the remote ``url`` (checked by
+    ``checked_remote``), the token as basic auth for ``username``; the commit pushed,
+    or None if the task was cancelled. The commit date and the push are checkpoints,
+    so a retry pushes nothing twice and adopts its own earlier push. Shared by every
+    publisher (git, GitHub, GitLab) so all of them push the same hardened way."""
+    remote = checked_remote(url)
+    git = Git(ctx.temporary_directory(), remote.scheme, ctx.stop, token,
+              connection=remote.connection, username=username)  # fmt: skip
     date = ctx.checkpoint("commit-date", lambda: int(time.time()))
     try:
         git(["init", "--quiet", "--template="])
         sha, count = _commit(git, source, ctx, date)
         pushed = ctx.checkpoint("publish", lambda: _push(git, ctx, remote, branch, sha))
     except GitCancelled:
-        return  # the runner's cancellation check ends the step, in its own words
+        return None  # the runner's cancellation check ends the step, in its own words
     ctx.log(f"Published {count} files at {pushed}")
+    return pushed
+
+
+def _publish(ctx: ActionContext) -> None:
+    url = _local_name(ctx.input["remoteUrl"])
+    branch = checked_branch(ctx.input.get("defaultBranch") or "main")
+    source = workspace_directory(ctx, ctx.input.get("sourcePath"))
+    pushed = push_workspace(ctx, url, branch, source, ctx.input.get("token"))
+    if pushed is None:
+        return
     ctx.output("remoteUrl", url)
     ctx.output("repoContentsUrl", f"{url}#{branch}")
     ctx.output("commitHash", pushed)

@@ -1,15 +1,16 @@
 """Golden paths end to end, as a platform team runs them: unmodified templates (three of
 Backstage's, the guide's seed golden path, Greenroom's demo templates) registered in a
 child portal's catalog, each run as a real task created through the task API and
-executed by a real Celery worker, against stand-in GitHub and Argo CD servers in this
-process and the local git root. Each test checks what was pushed (with ``git``), what
+executed by a real Celery worker, against stand-in GitHub, GitLab and Argo CD servers
+in this process and the local git root. Each test checks what was pushed (with ``git``), what
 the catalog API then serves for the new component (with its relations), and the task's
 output.
 
 The stand-in GitHub answers for ``github.com`` (the host the templates name), so its
 integration points ``github.com`` at the stand-in's API; the stand-in's own address is
 a second integration so the catalog reads the pushed ``catalog-info.yaml`` through the
-contents API, as it reads any GitHub URL.
+contents API, as it reads any GitHub URL. The stand-in GitLab answers for
+``gitlab.com`` the same way.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import yaml
 from tests.support.argocd_standin import ArgoCDStandin, argocd_standin
 from tests.support.github_standin import TOKEN as GITHUB_TOKEN
 from tests.support.github_standin import GitHubStandin, github_standin
+from tests.support.gitlab_standin import TOKEN as GITLAB_TOKEN
+from tests.support.gitlab_standin import GitLabStandin, gitlab_standin
 from tests.support.portal_process import PROJECT_DIR, celery_worker, manage, portal_env, web_server
 
 GOLDEN = Path(__file__).resolve().parent / "golden_paths"
@@ -52,6 +55,7 @@ spec: {owner: group:default/platform-team}
 class Portal:
     url: str
     gh: GitHubStandin
+    gl: GitLabStandin
     argo: ArgoCDStandin
     git_root: Path
     worker_output: list[str]
@@ -108,7 +112,8 @@ def _database(postgres, root: Path) -> str:
     return postgres.create_database(f"golden_{uuid.uuid4().hex[:12]}")
 
 
-def _config(root: Path, gh: GitHubStandin, argo: ArgoCDStandin) -> dict[str, Any]:
+def _config(root: Path, gh: GitHubStandin, gl: GitLabStandin,
+            argo: ArgoCDStandin) -> dict[str, Any]:  # fmt: skip
     catalog = root / "catalog"
     catalog.mkdir()
     (catalog / "org.yaml").write_text(ORG)
@@ -126,9 +131,11 @@ def _config(root: Path, gh: GitHubStandin, argo: ArgoCDStandin) -> dict[str, Any
                                   for path in [catalog / "org.yaml", *templates]]},
         "scaffolder": {"git": {"localRoot": str(root / "git")}},
     }  # fmt: skip
-    config = argo.app_config(gh.app_config(base))
+    config = argo.app_config(gl.app_config(gh.app_config(base)))
     api = {"apiBaseUrl": gh.api, "token": GITHUB_TOKEN}
     config["integrations"]["github"] = [{"host": "github.com", **api}, {"host": gh.host, **api}]
+    config["integrations"]["gitlab"] = [{"host": "gitlab.com", "apiBaseUrl": gl.api,
+                                         "token": GITLAB_TOKEN}]  # fmt: skip
     return config
 
 
@@ -138,16 +145,17 @@ def portal(tmp_path_factory, postgres) -> Iterator[Portal]:
     server and a worker, and the stand-ins it publishes and deploys to."""
     root = tmp_path_factory.mktemp("golden")
     (root / "work").mkdir()
-    with github_standin(root / "github") as gh, argocd_standin() as argo:
+    with github_standin(root / "github") as gh, gitlab_standin(root / "gitlab") as gl, \
+            argocd_standin() as argo:  # fmt: skip
         path = root / "app-config.yaml"
-        path.write_text(yaml.safe_dump(_config(root, gh, argo)))
+        path.write_text(yaml.safe_dump(_config(root, gh, gl, argo)))
         env = portal_env(root / "var", DATABASE_URL=_database(postgres, root),
                          GREENROOM_CONFIG=str(path))  # fmt: skip
         for args in (("migrate", "--noinput"), ("catalog", "refresh", "--pending")):
             done = manage(*args, env=env)
             assert done.returncode == 0, done.stderr
         with celery_worker(env) as output, web_server(env) as url:
-            yield Portal(url, gh, argo, root / "git", output)
+            yield Portal(url, gh, gl, argo, root / "git", output)
 
 
 def _completed(task: dict[str, Any], portal: Portal) -> None:
@@ -210,6 +218,27 @@ def test_backstage_springboot_template_keeps_names_and_modes(portal: Portal) -> 
     assert "src/main/resources/banner.txt" in files
     component = portal.entity("component", "greeter")
     assert ("ownedBy", "group:default/platform-team") in _relations(component)
+
+
+def test_backstage_gitlab_merge_request_template_opens_the_merge_request(portal: Portal) -> None:
+    """Changes an existing repository: the skeleton lands under ``targetPath`` on a new
+    branch, with the user's OAuth token from the task's secrets."""
+    portal.gl.seed("acme/platform", {"README.md": "# Platform\n"})
+    task = portal.run("template:default/gitlab-merge-request", {
+        "name": "billing", "description": "Billing service", "targetPath": "services/billing",
+        "branchName": "add-billing", "assignee": "nobody-by-that-name",
+        "repoUrl": "gitlab.com?owner=acme&repo=platform"},
+        secrets={"USER_OAUTH_TOKEN": GITLAB_TOKEN})  # fmt: skip
+    _completed(task, portal)
+    files = portal.gl.files("acme/platform", "add-billing")
+    assert files["README.md"] == "# Platform\n"
+    assert 'name: "billing"' in files["services/billing/catalog-info.yaml"]  # dump: JSON
+    [link] = task["completion"]["output"]["links"]
+    assert link == {"url": f"{portal.gl.url}/acme/platform/-/merge_requests/1",
+                    "title": "Go to Gitlab MR"}  # fmt: skip
+    assert any("Failed to find gitlab user id for nobody-by-that-name" in m
+               for m in task["messages"])  # fmt: skip
+    assert not any(GITLAB_TOKEN in m for m in task["messages"])
 
 
 @pytest.mark.parametrize(("template", "values", "kind"), [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -21,6 +22,8 @@ from scaffolder import git_cli
 from scaffolder.actions import TemplateInfo
 from scaffolder.errors import ConflictError, InputError, NotAllowedError, TaskCancelled
 from scaffolder.runner import Run, RunSpec, with_step_defaults
+from tests.support.github_standin import TOKEN as GITHUB_TOKEN
+from tests.support.github_standin import github_standin
 
 COMPONENT = """\
 apiVersion: backstage.io/v1alpha1
@@ -242,6 +245,7 @@ def test_f6_the_token_is_sent_as_a_header_never_in_argv_or_logs(
 ) -> None:
     reading = {"reading": {"allow": [{"host": "git.example.com"}]}}
     settings.APP_CONFIG = {**settings.APP_CONFIG, "backend": reading}
+    resolve(monkeypatch, "git.example.com", "93.184.216.34")
     seen = tmp_path / "header"
     fake_git(tmp_path, monkeypatch, f'echo "$GIT_CONFIG_VALUE_0" >> {seen}; exit 0')
     token = "s3cr3t-token"
@@ -257,6 +261,43 @@ def test_f6_the_token_is_sent_as_a_header_never_in_argv_or_logs(
         "ls-remote", "push"]  # fmt: skip
     assert not any(token in line or basic in line for line in log)
     assert any(f"Pushing to {remote}" in line for line in log)
+
+
+def resolve(monkeypatch, host: str, address: str) -> None:
+    """Make this process (not git) resolve ``host`` to ``address``."""
+    real = socket.getaddrinfo
+
+    def fake(name, port, *args, **kwargs):
+        if name != host:
+            return real(name, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+
+
+def test_an_https_push_goes_to_the_address_that_was_checked(
+    tmp_path, root, workspace, settings, monkeypatch, commands
+) -> None:
+    """git is handed the address the policy checked (``http.curloptResolve``) and told
+    not to follow redirects, so a DNS answer that changes between the check and the
+    push (rebinding) cannot send it to a private address. Here only this process can
+    resolve the name at all: the push lands only because git connects where it was
+    pinned."""
+    with github_standin(tmp_path / "github") as gh:
+        gh.create("acme-corp", "svc")
+        port = gh.url.rsplit(":", 1)[1]
+        host = "git.pinned.test"
+        reading = {"reading": {"allow": [{"host": f"{host}:{port}"}],
+                               "allowPrivateHosts": [f"{host}:{port}"]}}  # fmt: skip
+        settings.APP_CONFIG = {**settings.APP_CONFIG, "backend": reading}
+        resolve(monkeypatch, host, "127.0.0.1")
+        remote = f"http://{host}:{port}/acme-corp/svc.git"
+        outputs, _ = run(workspace, {"remoteUrl": remote, "token": GITHUB_TOKEN})
+        assert gh.git("acme-corp", "svc", "rev-parse", "main").strip() == (
+            outputs["publish"]["output"]["commitHash"])  # fmt: skip
+    pushes = [argv for argv, _ in commands if "push" in argv]
+    assert pushes and all(f"http.curloptResolve={host}:{port}:127.0.0.1" in argv
+                          and "http.followRedirects=false" in argv for argv in pushes)  # fmt: skip
 
 
 def test_f7_an_existing_branch_with_commits_is_a_conflict_and_left_alone(root, workspace):

@@ -167,16 +167,6 @@ _GIT_PATH = re.compile(r"/(?P<o>[^/]+)/(?P<r>[^/]+)\.git/(?P<rest>.*)")
 class _Handler(JsonHandler):
     gh: GitHubStandin
 
-    def _body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks = []
-            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-            self.rfile.readline()
-            return b"".join(chunks)
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
     def _handle(self) -> None:
         parts = urlsplit(self.path)
         path, query = unquote(parts.path), {k: v[0] for k, v in parse_qs(parts.query).items()}

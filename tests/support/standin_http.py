@@ -19,6 +19,17 @@ class JsonHandler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
+    def _body(self) -> bytes:
+        """The request body, also when git sends it chunked."""
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+            self.rfile.readline()
+            return b"".join(chunks)
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
     def _answer(self, status: int, body: Any = None, raw: bytes | None = None,
                 headers: dict[str, str] | None = None) -> None:  # fmt: skip
         data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
