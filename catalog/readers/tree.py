@@ -95,7 +95,7 @@ class _Writer:
 
     def __init__(self, destination: Path, limits: TreeLimits, shown: str) -> None:
         self.destination, self.limits, self.shown = destination, limits, shown
-        self.files = self.bytes = 0
+        self.files = self.bytes = self.archive_bytes = 0
 
     def check_totals(self, files: int, size: int) -> None:
         if files > self.limits.max_files:
@@ -331,8 +331,9 @@ def _extract(data: bytes, path: str, writer: _Writer, repo: str, ref: str) -> Tr
     found: TreeKind | None = None
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as archive:
-            for member in archive:
+            for count, member in enumerate(archive, start=1):
                 writer.parts(member.name)
+                _check_archive_size(writer, count, member)
                 rest = member.name.partition("/")[2].strip("/")
                 if path and rest != path and not rest.startswith(path + "/"):
                     continue
@@ -350,6 +351,21 @@ def _extract(data: bytes, path: str, writer: _Writer, repo: str, ref: str) -> Tr
     if found is None:
         raise ReadError(f"{repo} has no {path} at {ref}", not_found=True)
     return found
+
+
+#: How much larger than the tree's own limits the whole archive may be: the rest of the
+#: repository is walked (not written) to reach the requested path, and a crafted or huge
+#: archive must not cost unbounded time.
+_ARCHIVE_FACTOR = 20
+
+
+def _check_archive_size(writer: _Writer, count: int, member: tarfile.TarInfo) -> None:
+    writer.archive_bytes += max(member.size, 0)
+    limits = writer.limits
+    if count > _ARCHIVE_FACTOR * limits.max_files or (
+            writer.archive_bytes > _ARCHIVE_FACTOR * limits.max_bytes):  # fmt: skip
+        raise ReadError(f"{writer.shown}: the repository's archive is too large to read a "
+                        "directory from; use a git location for this template instead")
 
 
 def _write_member(archive: tarfile.TarFile, member: tarfile.TarInfo, name: str,

@@ -125,3 +125,22 @@ def test_codeload_redirect_gets_no_token(tmp_path: Path, monkeypatch) -> None:
             assert api.requests[0][1]["Authorization"] == f"token {TOKEN}"
             ((_, headers),) = codeload.requests
             assert "Authorization" not in headers
+
+
+def test_a_link_then_a_file_beneath_it_is_refused(tmp_path: Path) -> None:
+    archive = tarball(Member(TOP + "skel/out", kind="sym", link="/etc"),
+                      Member(TOP + "skel/out/passwd", b"x"))  # fmt: skip
+    with tarball_server() as server:
+        server.archives["main"] = archive
+        with pytest.raises(ReadError, match="lies below a file or symlink"):
+            read_tree("url", server.url("/o/r/tree/main/skel"), _github(server), tmp_path / "d")
+
+
+def test_an_archive_far_beyond_the_limits_is_refused_as_a_whole(tmp_path: Path) -> None:
+    """The rest of the repository is walked to find the path: it is capped too."""
+    others = [Member(TOP + f"other/{n}", b"x") for n in range(45)]
+    with tarball_server() as server:
+        server.archives["main"] = tarball(Member(TOP + "skel/a", b"a"), *others)
+        with pytest.raises(ReadError, match="archive is too large"):
+            read_tree("url", server.url("/o/r/tree/main/skel"), _github(server), tmp_path / "d",
+                      TreeLimits(max_files=2))  # fmt: skip
