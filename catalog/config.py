@@ -12,12 +12,15 @@ from typing import Any
 from django.conf import settings
 
 from catalog.ingestion.rules import CatalogRules
+from catalog.ingestion.tree import DEFAULT_ENTITY_LIMITS, EntityLimits
 from catalog.readers.policy import GitHubIntegration, ReadingPolicy, url_host
 
 __all__ = ["CatalogSettings", "catalog_settings"]
 
 DEFAULT_INTERVAL = timedelta(minutes=5)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Seconds the reads of one registration or analysis may take together.
+DEFAULT_REGISTRATION_TIMEOUT = 10.0
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 
 
@@ -31,6 +34,9 @@ class CatalogSettings:
     #: None when scheduled refreshing is switched off (``processingInterval: false``).
     interval: timedelta | None
     policy: ReadingPolicy
+    entity_limits: EntityLimits
+    #: Seconds all reads of a registration or analysis may take (someone waits).
+    registration_timeout: float
 
 
 def catalog_settings() -> CatalogSettings:
@@ -44,6 +50,18 @@ def catalog_settings() -> CatalogSettings:
         orphan_strategy=catalog.get("orphanStrategy", "keep"),
         interval=_interval(catalog.get("processingInterval", None)),
         policy=_policy(config, locations),
+        entity_limits=_entity_limits(catalog),
+        registration_timeout=float(
+            catalog.get("registrationTimeout") or DEFAULT_REGISTRATION_TIMEOUT
+        ),
+    )
+
+
+def _entity_limits(catalog: dict[str, Any]) -> EntityLimits:
+    default = DEFAULT_ENTITY_LIMITS
+    return EntityLimits(
+        max_bytes=int(catalog.get("maxEntityBytes") or default.max_bytes),
+        max_relations=int(catalog.get("maxRelationsPerEntity") or default.max_relations),
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from catalog.models import Entity, EntityField, Relation
 
-__all__ = ["Identity", "identity"]
+__all__ = ["Identity", "identity", "ownership_refs"]
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,21 @@ def identity(user: object) -> Identity:
         if found is None:
             return Identity()
         ref = found
+    return Identity(ref, _groups_of(ref))
+
+
+def _groups_of(ref: str) -> tuple[str, ...]:
+    """The groups ``ref`` is a member of, sorted, each once (the User's ``memberOf``
+    and the Group's ``members`` each add the relation); one query on the relation
+    index."""
     groups = Relation.objects.filter(source_ref=ref, type="memberOf")
-    return Identity(ref, tuple(sorted(groups.values_list("target_ref", flat=True))))
+    return tuple(sorted(set(groups.values_list("target_ref", flat=True))))
+
+
+def ownership_refs(user_ref: str) -> tuple[str, ...]:
+    """The refs a user owns through, as Backstage's sign-in gives them
+    (``ownershipEntityRefs``): the user's own ref and every group it is a member of
+    (``memberOf``, whether the User entity or the Group's ``members`` says so). Empty
+    for an empty ref."""
+    ref = user_ref.strip().lower()
+    return (ref, *_groups_of(ref)) if ref else ()

@@ -1,10 +1,18 @@
 """The catalog's public functions: what commands, jobs, the API, pages, the scaffolder
-and plugins call. Nothing outside the catalog reaches into ingestion internals."""
+and plugins call. Nothing outside the catalog reaches into ingestion internals.
+
+Some are the catalog's own rules, re-exported so other apps apply them exactly as the
+catalog does: entity refs (``parse_entity_ref``, ``stringify_entity_ref``), tags
+(``is_valid_tag``), a user's ownership refs, and the type-ahead of form fields
+(``suggest_entities``, ``suggest_tags``, ``refs_matching``), and Markdown turned into
+sanitised HTML (``markdown_html``)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +23,7 @@ from django.utils import timezone
 
 from catalog import health
 from catalog.config import CatalogSettings, catalog_settings
+from catalog.definitions.markdown import markdown_html
 from catalog.health import problem_line
 from catalog.ingestion import served_version
 from catalog.ingestion.analyze import Analysis, NotAUrl, analyze
@@ -23,14 +32,21 @@ from catalog.ingestion.rules import BUILTIN_KINDS, CatalogRules, Rule
 from catalog.ingestion.stitcher import stitch_refs
 from catalog.ingestion.tree import Problem, TreeResult, read_tree
 from catalog.ingestion.writer import ChangeSummary, chunks
-from catalog.model.errors import CatalogError
+from catalog.model.errors import CatalogError, InvalidEntityRef
+from catalog.model.formats import is_valid_tag
+from catalog.model.refs import parse_entity_ref, stringify_entity_ref
 from catalog.models import Entity, Location, LocationSource, Relation
+from catalog.people import ownership_refs
 from catalog.readers import TreeKind, check_allowed, git_connection_settings, read
 from catalog.readers import read_tree as read_location_tree
+from catalog.suggestions import refs_matching, suggest_entities, suggest_tags
+from catalog.summaries import EntitySummary
 
 __all__ = [
     "LOCATION_TYPES",
     "Analysis",
+    "EntitySummary",
+    "InvalidEntityRef",
     "LocationBusy",
     "LocationError",
     "LocationRefused",
@@ -47,7 +63,11 @@ __all__ = [
     "find_location",
     "get_entity",
     "git_remote_settings",
+    "is_valid_tag",
+    "markdown_html",
     "missing_refs",
+    "ownership_refs",
+    "parse_entity_ref",
     "preview_location",
     "problem_line",
     "processing_errors",
@@ -55,10 +75,14 @@ __all__ = [
     "refresh",
     "refresh_due_locations",
     "refresh_entity",
+    "refs_matching",
     "register_location",
     "request_refresh",
     "schedule_location_refresh",
     "starred_refs",
+    "stringify_entity_ref",
+    "suggest_entities",
+    "suggest_tags",
     "sync_config_locations",
     "unregister_location",
     "update_location",
@@ -66,6 +90,7 @@ __all__ = [
 ]
 
 LOCATION_TYPES = ("file", "url", "git")
+logger = logging.getLogger(__name__)
 
 
 class LocationError(CatalogError):
@@ -89,23 +114,12 @@ class LocationRefused(LocationError):
 _REFUSAL_LINES = 20
 
 
-def _normal_target(location_type: str, target: str) -> str:
-    """``target`` as stored: file paths absolute and resolved (``~nosuchuser/x`` or a
-    path the system cannot resolve is an input error, not a crash)."""
-    if location_type != "file":
-        return target
-    try:
-        return str(Path(target).expanduser().resolve())
-    except (RuntimeError, OSError, ValueError) as exc:
-        raise LocationError(f"Cannot use the file location {target!r}: {exc}") from None
-
-
 def checked_target(location_type: str, target: str, moving: Location | None = None) -> str:
-    """``target`` as it would be stored (file paths resolved), after the checks every new
-    or moved location passes: a known type, a target the reading policy allows
-    (LocationRefused) and no other location with it (ConflictError)."""
+    """``target`` as it is stored, after the checks every new or moved location passes:
+    a known type, a target the reading policy allows (LocationRefused) and no other
+    location with it (ConflictError). It is stored as given: a file path is not
+    resolved, so where its links lead is never stored or shown."""
     _check_type(location_type)
-    target = _normal_target(location_type, target)
     _check_permitted(location_type, target)
     others = Location.objects.filter(type=location_type, target=target)
     if moving is not None:
@@ -141,26 +155,42 @@ def git_remote_settings(url: str) -> list[str]:
     return git_connection_settings(url, catalog_settings().policy)
 
 
+def _settings_while_waiting() -> CatalogSettings:
+    """The catalog settings for reads someone waits for (registering, analyzing,
+    moving a location): together they must end within ``catalog.registrationTimeout``,
+    so a slow or silent server never holds a request, and its web worker, for the
+    readers' full timeouts over every file and placeholder. What is not read by then
+    is a read error; a location stored with it is read again on its schedule, with
+    the full timeouts."""
+    config = catalog_settings()
+    budget = config.registration_timeout
+    policy = replace(config.policy, timeout=min(config.policy.timeout, budget),
+                     deadline=time.monotonic() + budget)  # fmt: skip
+    return replace(config, policy=policy)
+
+
 def register_location(location_type: str, target: str, *, source: str = LocationSource.API,
                       presence: str = "required", refresh_now: bool = True,
                       vet: bool = False) -> tuple[Location, ChangeSummary | None]:  # fmt: skip
-    """Register a root location and (by default) read it right away. With ``vet`` (the
-    Register page and ``catalog register``) a location that check_registrable refuses
-    is not stored."""
+    """Register a root location and (by default) read it right away, within the
+    registration timeout. With ``vet`` (the Register page and ``catalog register``) a
+    location that check_registrable refuses is not stored."""
     target = checked_target(location_type, target)
+    config = _settings_while_waiting()
     if vet:
-        check_registrable(location_type, target)
+        check_registrable(location_type, target, config)
     location = Location.objects.create(type=location_type, target=target, source=source,
                                        presence=presence)  # fmt: skip
-    return location, (refresh(location) if refresh_now else None)
+    return location, (refresh(location, config) if refresh_now else None)
 
 
-def check_registrable(location_type: str, target: str) -> TreeResult:
+def check_registrable(location_type: str, target: str,
+                      config: CatalogSettings | None = None) -> TreeResult:  # fmt: skip
     """Read ``type:target`` as registering would, storing nothing, and raise
     LocationRefused unless it reads and holds at least one entity that can be imported.
     Problems in some documents do not refuse the others: they are shown on the
     location, as after any refresh. One rule for the Register page and the CLI."""
-    tree = preview_location(location_type, target)
+    tree = preview_location(location_type, target, config)
     if tree.root_error:
         raise LocationRefused(f"Could not read {location_type}:{target}: {tree.root_error}")
     if any(emitted.parent_ref for emitted in tree.entities):
@@ -185,7 +215,7 @@ def update_location(location: Location, location_type: str, target: str) -> None
     location.type, location.target, location.file_hashes = location_type, target, {}
     location.save(update_fields=["type", "target", "file_hashes"])
     try:
-        refresh(location)
+        refresh(location, _settings_while_waiting())
     except LocationBusy:
         schedule_location_refresh(location)
 
@@ -193,12 +223,13 @@ def update_location(location: Location, location_type: str, target: str) -> None
 def analyze_location(location_type: str, target: str, catalog_filename: str = "") -> Analysis:
     """What registering ``type:target`` would add, without storing anything: the
     entities of its catalog file, or a proposed Component for a repository without one.
-    Raises LocationError for an unknown type or a ``url`` target that is no URL."""
+    Raises LocationError for an unknown type or a ``url`` target that is no URL. Reads
+    end within the registration timeout."""
     _check_type(location_type)
-    config = catalog_settings()
+    config = _settings_while_waiting()
     try:
         return analyze(location_type, target, catalog_filename, policy=config.policy,
-                       rules=config.rules)  # fmt: skip
+                       rules=config.rules, entity_limits=config.entity_limits)  # fmt: skip
     except NotAUrl as exc:
         raise LocationError(str(exc)) from None
 
@@ -210,9 +241,11 @@ def unregister_location(location: Location) -> list[str]:
     return [ref for _, ref in rows]
 
 
-def _delete_entities(rows: list[tuple[int, str]], location: Location | None = None) -> None:
+def _delete_entities(rows: list[tuple[int, str]], location: Location | None = None,
+                     files: Iterable[tuple[Any, str]] = ()) -> None:  # fmt: skip
     """Delete the entities of (id, ref) ``rows`` (and ``location``, in the same
-    transaction), mark the served catalog changed, and restitch the entities that
+    transaction), forget the content hashes of their ``files`` (location id,
+    ``type:target``), mark the served catalog changed, and restitch the entities that
     pointed at them, once for the whole batch."""
     ids, refs = [pk for pk, _ in rows], {ref for _, ref in rows}
     peers: set[str] = set()
@@ -224,8 +257,22 @@ def _delete_entities(rows: list[tuple[int, str]], location: Location | None = No
             Entity.objects.filter(pk__in=batch).delete()
         if location is not None:
             location.delete()
+        _forget_file_hashes(files)
         served_version.changed()
     stitch_refs(peers - refs)
+
+
+def _forget_file_hashes(files: Iterable[tuple[Any, str]]) -> None:
+    """Drop the content hashes of ``files`` (location id, ``type:target``) so that the
+    next refresh reads them again rather than skipping them as unchanged: an entity
+    deleted while its location still lists it comes back, as in Backstage."""
+    keys: dict[Any, set[str]] = {}
+    for location_id, key in files:
+        keys.setdefault(location_id, set()).add(key)
+    for location in Location.objects.filter(pk__in=keys).only("file_hashes"):
+        location.file_hashes = {key: digest for key, digest in location.file_hashes.items()
+                                if key not in keys[location.pk]}  # fmt: skip
+        location.save(update_fields=["file_hashes"])
 
 
 def refresh(location: Location, config: CatalogSettings | None = None) -> ChangeSummary:
@@ -281,7 +328,9 @@ def request_refresh(ref: str) -> Location:
 
 
 def refresh_due_locations(config: CatalogSettings | None = None) -> dict[str, str]:
-    """Refresh every location whose next refresh time has come; return ref -> outcome."""
+    """Refresh every location whose next refresh time has come; return ref -> outcome.
+    Each location is refreshed on its own: one that fails (recorded on it by the
+    refresh) never keeps the others from being read."""
     config = config or catalog_settings()
     due = Location.objects.filter(Q(next_refresh_at__isnull=True)
                                   | Q(next_refresh_at__lte=timezone.now()))  # fmt: skip
@@ -291,6 +340,10 @@ def refresh_due_locations(config: CatalogSettings | None = None) -> dict[str, st
             summary = refresh(location, config)
         except LocationBusy:
             outcomes[location.ref] = "busy"
+            continue
+        except Exception:
+            logger.exception("Refreshing %s failed", location.ref)
+            outcomes[location.ref] = location.last_error
             continue
         outcomes[location.ref] = location.last_error or json.dumps(summary.as_dict())
     return outcomes
@@ -306,18 +359,22 @@ def missing_refs(refs: list[str] | set[str]) -> set[str]:
     return wanted - found
 
 
-def preview_location(location_type: str, target: str) -> TreeResult:
-    """Read a location without storing anything (``dryRun`` and the register page)."""
+def preview_location(location_type: str, target: str,
+                     config: CatalogSettings | None = None) -> TreeResult:  # fmt: skip
+    """Read a location without storing anything (``dryRun`` and the register page),
+    within the registration timeout unless ``config`` says otherwise."""
     _check_type(location_type)
-    config = catalog_settings()
+    config = config or _settings_while_waiting()
     return read_tree(
         location_type, target, presence="required", rules=config.rules,
         read=lambda kind, path: read(kind, path, config.policy).data,
+        entity_limits=config.entity_limits,
     )  # fmt: skip
 
 
 def delete_entity(uid: str) -> bool:
-    """Delete one entity by uid (its location may bring it back on the next refresh)."""
+    """Delete one entity by uid (its location brings it back on the next refresh if it
+    still lists it)."""
     return bool(delete_entities([uid]))
 
 
@@ -371,6 +428,7 @@ def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
         tree: TreeResult = read_tree(
             "file", str(resolved), presence="required", rules=rules,
             read=lambda kind, target, policy=policy: read(kind, target, policy).data,
+            entity_limits=config.entity_limits,
         )  # fmt: skip
         count += sum(1 for e in tree.entities if e.parent_ref)  # not the generated root
         problems += tree.problems
@@ -378,12 +436,9 @@ def validate_files(paths: list[Path]) -> tuple[int, list[Problem]]:
 
 
 def find_location(location_type: str, target: str) -> Location | None:
-    """The registered location ``type:target`` (file paths compared resolved, as
-    register_location stores them), or None: lets a page say "already registered"
-    before anyone presses Import."""
-    try:
-        target = _normal_target(location_type, target)
-    except LocationError:  # a NUL byte, a path too long: nothing has it
+    """The registered location ``type:target``, or None: lets a page say "already
+    registered" before anyone presses Import."""
+    if "\0" in target:  # no location has one (and PostgreSQL cannot compare it)
         return None
     return Location.objects.filter(type=location_type, target=target).first()
 
@@ -400,24 +455,26 @@ def provided_by(refs: list[str] | set[str]) -> dict[str, str]:
 
 def schedule_location_refresh(location: Location, user: Any = None) -> Any:
     """Queue a refresh of ``location`` as a job (the locations page and the admin): the
-    request returns at once and the job's log records what the refresh did. Returns
-    the ``portal.models.Job``."""
-    from portal.jobs import enqueue
+    request returns at once and the job's log records what the refresh did. A refresh
+    already waiting for a worker is not queued twice. Returns the ``portal.models.Job``."""
+    from portal.jobs import enqueue_once
 
-    return enqueue("catalog.refresh_location", params={"location_id": str(location.pk)},
-                   user=user)  # fmt: skip
+    return enqueue_once("catalog.refresh_location", params={"location_id": str(location.pk)},
+                        user=user)  # fmt: skip
 
 
 def delete_entities(uids: list[str]) -> list[str]:
     """Delete many entities by uid and restitch the entities that pointed at them once,
     not once per entity (the admin's bulk actions); return the removed refs. As with
     delete_entity, a location that still lists one brings it back on its next refresh."""
-    rows: list[tuple[int, str]] = []
+    rows: list[tuple[int, str, Any, str]] = []
     for batch in chunks(uids):
-        rows += Entity.objects.filter(uid__in=batch).values_list("id", "ref")
+        rows += Entity.objects.filter(uid__in=batch).values_list("id", "ref", "location_id",
+                                                                 "location_key")  # fmt: skip
     if rows:
-        _delete_entities(rows)
-    return sorted(ref for _, ref in rows)
+        _delete_entities([(pk, ref) for pk, ref, _, _ in rows],
+                         files={(location, key) for _, _, location, key in rows if location})
+    return sorted(ref for _, ref, _, _ in rows)
 
 
 def fetch_tree(location_type: str, target: str, destination: Path) -> TreeKind:

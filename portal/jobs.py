@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from portal.models import Job, JobLogEntry, JobStatus
 
-__all__ = ["JobFailed", "JobRunner", "enqueue", "get_runner", "register_runner", "run_now"]
+__all__ = ["JobFailed", "JobRunner", "enqueue", "enqueue_once", "get_runner", "register_runner",
+           "run_now"]  # fmt: skip
 
 _RUNNERS: dict[str, type[JobRunner]] = {}
 _INSTALL_ROOT = str(Path(__file__).resolve().parent.parent) + "/"
@@ -117,6 +118,15 @@ def enqueue(name: str, *, params: dict[str, Any] | None = None, user: Any = None
     job = Job.objects.create(runner=name, params=params or {}, user=user)
     transaction.on_commit(lambda: _send(job))
     return job
+
+
+def enqueue_once(name: str, *, params: dict[str, Any] | None = None, user: Any = None) -> Job:
+    """Like enqueue, unless a Job of runner ``name`` with the same ``params`` is still
+    waiting for a worker: then that one is returned. Asking again and again (a refresh
+    button, an API client in a loop) queues the work once; once it runs, the next ask
+    queues it again, since the running one may have read too early."""
+    waiting = Job.objects.filter(runner=name, status=JobStatus.PENDING, params=params or {})
+    return waiting.order_by("created").first() or enqueue(name, params=params, user=user)
 
 
 def _send(job: Job) -> None:

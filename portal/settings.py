@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from portal.conf import (
     broker_settings,
     config_files,
+    content_security_policy,
     database_settings,
     env_bool,
     env_int,
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -157,6 +159,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+#: Sent with every response by portal.csp (app-config ``backend.csp`` changes it).
+CONTENT_SECURITY_POLICY = content_security_policy(APP_CONFIG)
 # Over plain HTTP (the local default) secure cookies, HSTS and the HTTPS redirect
 # would break sign-in, so their checks only apply when app.baseUrl is https.
 _HTTP_ONLY_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
@@ -193,7 +197,10 @@ LOGGING = {
     # The pool logs every failed reconnect attempt; /readyz and the start-up check
     # already report an unreachable database once, clearly.
     # kombu warns that the folder broker has no host name; it needs none.
-    "loggers": {"psycopg.pool": {"level": "ERROR"}, "kombu.connection": {"level": "ERROR"}},
+    # httpx logs every request's full URL at INFO, query string (tokens) included;
+    # the catalog's readers report failures themselves, without them.
+    "loggers": {"psycopg.pool": {"level": "ERROR"}, "kombu.connection": {"level": "ERROR"},
+                "httpx": {"level": "WARNING"}},
 }
 CELERY_BEAT_SCHEDULE = {
     "catalog-refresh-due": {"task": "catalog.tasks.refresh_due", "schedule": 30},

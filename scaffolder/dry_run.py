@@ -79,8 +79,11 @@ def _contents(root: Path) -> list[dict[str, Any]]:
     return found
 
 
-def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Run ``body`` (Backstage's dry-run request) and return Backstage's answer.
+def dry_run(body: Any, user: Mapping[str, Any] | None = None,
+            emit: Emit | None = None) -> dict[str, Any]:  # fmt: skip
+    """Run ``body`` (Backstage's dry-run request) and return Backstage's answer;
+    ``emit`` also sees each log entry as it happens (the answer of a failed run has no
+    log, so the template editor shows what ``emit`` saw).
 
     Raises InputError (bad request), ValuesInvalid (values fail the pages), or the
     run's first error (a StepError, or what an action raised)."""
@@ -98,7 +101,7 @@ def dry_run(body: Any, user: Mapping[str, Any] | None = None) -> dict[str, Any]:
         info = TemplateInfo(entity_ref="template:default/dry-run",
                             base_url=(content / "template.yaml").as_uri(),
                             metadata={"name": metadata.get("name")})  # fmt: skip
-        return dry_run_template(template, info, request.values, request.secrets, user)
+        return dry_run_template(template, info, request.values, request.secrets, user, emit)
 
 
 def dry_run_template(template: Mapping[str, Any], info: TemplateInfo, values: Mapping[str, Any],

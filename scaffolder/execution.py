@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from scaffolder import config
 from scaffolder.actions import TemplateInfo
+from scaffolder.created_entities import record_run_entities
 from scaffolder.errors import StepError, TaskCancelled
 from scaffolder.integrations import known_integrations
 from scaffolder.models import Task, TaskEvent, TaskStatus
@@ -149,9 +150,11 @@ def execute_task(task_id: str) -> str:
         run = _run_for(task, secrets, stop)
         output = run.execute()
     except Exception as exc:  # every failure ends the task, reported once
+        record_run_entities(task.pk, run, None)
         _finish_failed(task, run, exc)
     else:
         drop_snapshot(str(task.pk))
+        record_run_entities(task.pk, run, output)
         _finish(task, TaskStatus.COMPLETED,
                 {"message": "Run completed with status: completed", "output": output})
     finally:

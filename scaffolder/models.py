@@ -15,7 +15,14 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-__all__ = ["ACTIVE_TASK_STATES", "TERMINAL_TASK_STATES", "Task", "TaskEvent", "TaskStatus"]
+__all__ = [
+    "ACTIVE_TASK_STATES",
+    "TERMINAL_TASK_STATES",
+    "Task",
+    "TaskEntity",
+    "TaskEvent",
+    "TaskStatus",
+]
 
 
 class TaskStatus(models.TextChoices):
@@ -93,3 +100,24 @@ class TaskEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.body.get('message', '')[:80]}"
+
+
+class TaskEntity(models.Model):
+    """An entity a task put in the catalog (its ``catalog:register`` steps' and its
+    output links' ``entityRef``s), so the entity's page can say which template and
+    which run created it. Kept by ref, not by foreign key: the catalog owns entities
+    and may drop and re-add them on any refresh."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="created_entities")
+    #: The entity's ref as the catalog stores it (``component:default/orders``).
+    entity_ref = models.CharField(max_length=512)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "entity_ref"], name="task_entity_once"),
+        ]
+        indexes = [models.Index(fields=["entity_ref", "-created_at"], name="task_entity_ref_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.entity_ref} from task {self.task_id}"

@@ -15,6 +15,7 @@ from scaffolder.templating import is_truthy, render_value
 __all__ = [
     "ValuesInvalid",
     "checked_values",
+    "page_shown",
     "pages",
     "secrets_errors",
     "validation_errors",
@@ -51,7 +52,9 @@ def pages(spec: Mapping[str, Any]) -> list[dict[str, Any]]:
             if isinstance(p, dict)]  # fmt: skip
 
 
-def _shown(page: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+def page_shown(page: Mapping[str, Any], values: Mapping[str, Any]) -> bool:
+    """Whether ``page`` is shown for ``values``: its ``when`` (a boolean, or an
+    expression over ``parameters``) is truthy, or it has none."""
     condition = page.get("when")
     if condition is None:
         return True
@@ -65,7 +68,7 @@ def visible_values(spec: Mapping[str, Any], values: Mapping[str, Any]) -> dict[s
     shown, hidden = set(), set()
     for page in pages(spec):
         names = set((page.get("properties") or {}).keys())
-        (shown if _shown(page, values) else hidden).update(names)
+        (shown if page_shown(page, values) else hidden).update(names)
     return {key: value for key, value in values.items() if key not in hidden - shown}
 
 
@@ -98,7 +101,7 @@ def validation_errors(spec: Mapping[str, Any], values: Mapping[str, Any]) -> lis
     """Failures of ``values`` (all of them) against the first shown page they fail,
     as Backstage reports them."""
     for page in pages(spec):
-        if _shown(page, values):
+        if page_shown(page, values):
             found = [_error_json(error) for error in _errors(page, dict(values))]
             if found:
                 return found

@@ -9,7 +9,8 @@ really does not (no existence oracle, CVE-2026-106501).
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from catalog import services as catalog
 from scaffolder.actions import TemplateInfo
+from scaffolder.created_entities import EntityOrigin, latest_origin
 from scaffolder.dry_run import dry_run_template
 from scaffolder.errors import ConflictError, InputError, NotFoundError
 from scaffolder.execution import emit
@@ -33,12 +35,17 @@ __all__ = [
     "cancel_task",
     "create_task",
     "dry_run_task",
+    "entity_origin",
     "events_after",
     "list_tasks",
     "retry_task",
     "start_over",
+    "step_events",
     "task_for",
+    "task_log",
+    "task_template_refs",
     "template_entity",
+    "template_info",
 ]
 
 API_VERSION = "scaffolder.backstage.io/v1beta3"
@@ -95,6 +102,14 @@ def _base_url(entity: dict[str, Any]) -> str:
     annotations = entity["metadata"].get("annotations") or {}
     location = next((annotations[a] for a in LOCATION_ANNOTATIONS if annotations.get(a)), "")
     return template_base_url(location) if location else ""
+
+
+def template_info(entity: dict[str, Any]) -> TemplateInfo:
+    """What a run of the catalog template ``entity`` knows of it: its ref, its metadata
+    and the base its relative ``url:``s resolve against (its catalog location, so its
+    skeleton files are the ones next to it)."""
+    return TemplateInfo(entity_ref=_ref_of(entity), base_url=_base_url(entity),
+                        metadata=entity["metadata"])  # fmt: skip
 
 
 def _spec(entity: dict[str, Any], values: dict[str, Any], caller: Caller) -> dict[str, Any]:
@@ -200,9 +215,24 @@ def _ordering(order: str | None) -> list[str]:
 
 def list_tasks(caller: Caller, *, created_by: list[str] = (), status: list[str] = (),
                template_ref: str | None = None, order: str | None = None,
-               limit: int | None = None, offset: int = 0) -> tuple[list[Task], int]:  # fmt: skip
-    """The tasks ``caller`` may see, filtered, sorted and paged; and how many match."""
+               limit: int | None = None, offset: int = 0,
+               created_after: datetime | None = None,
+               created_before: datetime | None = None) -> tuple[list[Task], int]:  # fmt: skip
+    """The tasks ``caller`` may see, filtered, sorted and paged; and how many match.
+
+    ``created_after`` is inclusive and ``created_before`` exclusive, so consecutive
+    days never share a task; InputError if the range is empty or the bounds are naive
+    (a date without a time zone means a different moment to every server)."""
     tasks = _visible(caller)
+    for bound in (created_after, created_before):
+        if bound is not None and timezone.is_naive(bound):
+            raise InputError("Task creation dates must carry a time zone")
+    if created_after and created_before and created_after >= created_before:
+        raise InputError("The creation date range is empty: its start is not before its end")
+    if created_after is not None:
+        tasks = tasks.filter(created_at__gte=created_after)
+    if created_before is not None:
+        tasks = tasks.filter(created_at__lt=created_before)
     if created_by:
         tasks = tasks.filter(created_by__in=list(created_by))
     if status:
@@ -225,6 +255,55 @@ def events_after(task: Task, after: int | None = None) -> list[TaskEvent]:
     if after is not None:
         events = events.filter(id__gt=after)
     return list(events.order_by("id"))
+
+
+def task_log(task: Task, *, step: str | None = None, after: int | None = None,
+             before: int | None = None, limit: int | None = None
+             ) -> tuple[list[TaskEvent], bool]:  # fmt: skip
+    """A window of the task's events in id order, and whether more lie beyond it.
+
+    With ``after`` the window starts just after that event (a live log catching up,
+    ``limit`` at a time); otherwise it ends just before ``before`` (or at the last
+    event) and holds the newest ``limit`` events: a page shows the tail of a huge log
+    and fetches earlier lines on demand. ``step`` keeps one step's events only."""
+    events = TaskEvent.objects.filter(task=task)
+    if step:
+        events = events.filter(body__stepId=step)
+    if after is not None:
+        events = events.filter(id__gt=after).order_by("id")
+    else:
+        if before is not None:
+            events = events.filter(id__lt=before)
+        events = events.order_by("-id")
+    found = list(events if limit is None else events[: limit + 1])
+    more = limit is not None and len(found) > limit
+    found = found[:limit] if more else found
+    return (found if after is not None else found[::-1]), more
+
+
+def step_events(task: Task) -> list[TaskEvent]:
+    """The events that change a step's or the task's state (a step began, ended, was
+    cancelled; the run ended or was retried), in order, without the plain log lines:
+    what a page needs to draw the steps however long the log is."""
+    changes = Q(body__status__isnull=False) | ~Q(event_type="log")
+    return list(TaskEvent.objects.filter(task=task).filter(changes).order_by("id"))
+
+
+def task_template_refs(caller: Caller) -> list[str]:
+    """The templates of the tasks ``caller`` may see, each once, sorted (a task list's
+    template filter offers these, including templates gone from the catalog)."""
+    refs = _visible(caller).order_by("template_ref").values_list("template_ref", flat=True)
+    return list(refs.distinct())
+
+
+def entity_origin(entity_ref: str, caller: Caller) -> EntityOrigin | None:
+    """The template and task that created the catalog entity ``entity_ref``, or None;
+    ``task_id`` is None when ``caller`` may not see that task (the template is no
+    secret: the entity's own annotations may name it)."""
+    origin = latest_origin(entity_ref)
+    if origin is None or _visible(caller).filter(pk=origin.task_id).exists():
+        return origin
+    return replace(origin, task_id=None)
 
 
 def _current_step(task: Task) -> str | None:
@@ -282,9 +361,7 @@ def dry_run_task(template_ref: str, values: Any, secrets: Any, caller: Caller,
     if not isinstance(values, dict):
         raise InputError("values must be an object")
     entity = template_entity(template_ref)
-    info = TemplateInfo(entity_ref=_ref_of(entity), base_url=_base_url(entity),
-                        metadata=entity["metadata"])  # fmt: skip
-    return dry_run_template(entity, info, values, _checked_secrets(secrets),
+    return dry_run_template(entity, template_info(entity), values, _checked_secrets(secrets),
                             caller.template_user(), emit)  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from jsonschema import Draft7Validator
 
 from scaffolder.errors import StepError
 
-__all__ = ["TemplateShapeError", "check_template"]
+__all__ = ["TemplateShapeError", "check_template", "shape_errors"]
 
 _STRING = {"type": "string"}
 _SCHEMA = {
@@ -38,9 +38,14 @@ _VALIDATOR = Draft7Validator(_SCHEMA)
 
 
 class TemplateShapeError(StepError):
-    """The template breaks the Template entity schema (Backstage: a TypeError)."""
+    """The template breaks the Template entity schema (Backstage: a TypeError);
+    ``path`` is where, as JSON keys and indexes (``("spec", "steps", 0, "id")``)."""
 
     name = "TypeError"
+
+    def __init__(self, message: str, path: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def _message(error: Any) -> str:
@@ -53,8 +58,15 @@ def _message(error: Any) -> str:
     return f"{where} {error.message}"
 
 
+def shape_errors(entity: Mapping[str, Any]) -> list[TemplateShapeError]:
+    """Every violation, in the order Backstage would report them one at a time; the
+    template editor lists them all at once, each at its line."""
+    return [TemplateShapeError(_message(error), tuple(error.absolute_path))
+            for error in _VALIDATOR.iter_errors(dict(entity))]  # fmt: skip
+
+
 def check_template(entity: Mapping[str, Any]) -> None:
     """Raise TemplateShapeError with the first violation, if any."""
-    error = next(iter(_VALIDATOR.iter_errors(dict(entity))), None)
-    if error is not None:
-        raise TemplateShapeError(_message(error))
+    errors = shape_errors(entity)
+    if errors:
+        raise errors[0]

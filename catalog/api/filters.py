@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
+from catalog.api.limits import check_filter_size
 from catalog.models import EntityField
 from portal.api.errors import ApiError
 
@@ -22,7 +23,8 @@ FilterSet = dict[str, set[str]]
 
 
 def parse_filters(values: Iterable[str]) -> list[FilterSet]:
-    """Parse every ``filter`` parameter; raises InputError for ``=value`` statements."""
+    """Parse every ``filter`` parameter; raises InputError for ``=value`` statements and
+    for more conditions or values than ``catalog.api.limits`` allows."""
     sets = []
     for value in values:
         conditions: FilterSet = {}
@@ -39,6 +41,7 @@ def parse_filters(values: Iterable[str]) -> list[FilterSet]:
                 allowed.add(wanted.strip().lower())
         if conditions:
             sets.append(conditions)
+    check_filter_size(sets)
     return sets
 
 

@@ -19,6 +19,7 @@ from catalog.api.query import Query
 from catalog.api.views import facets_response, location_data, query_response
 from catalog.models import Entity, Location
 from portal.api.auth import api_view
+from portal.api.body import json_body
 from portal.api.errors import ApiError
 
 __all__ = ["query_entities", "query_facets", "query_locations"]
@@ -27,10 +28,9 @@ LOCATIONS_DEFAULT_LIMIT = 1000
 
 
 def _object(request: HttpRequest) -> dict[str, Any]:
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = None
+    body = json_body(request)
+    if body is None:
+        return {}
     if not isinstance(body, dict):
         raise ApiError("InputError", "Malformed request body (did you remember to specify an "
                                      "application/json content type?)")  # fmt: skip

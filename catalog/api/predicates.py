@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from catalog.api.limits import check_predicate_size
 from catalog.models import EntityField
 from portal.api.errors import ApiError
 
@@ -147,7 +148,9 @@ def _relation(target: dict[str, Any]) -> Q:
 
 
 def entity_predicate(predicate: Any) -> Q:
-    """A ``Q`` over ``Entity`` for ``predicate``; raises InputError when it is invalid."""
+    """A ``Q`` over ``Entity`` for ``predicate``; raises InputError when it is invalid
+    or larger than ``catalog.api.limits`` allows."""
+    check_predicate_size(predicate)
     return _combine(predicate, _entity_field)
 
 
@@ -216,5 +219,7 @@ def _location_entity_ref(value: Any) -> Q:
 
 
 def location_predicate(predicate: Any) -> Q:
-    """A ``Q`` over ``Location`` for ``predicate``; raises InputError when it is invalid."""
+    """A ``Q`` over ``Location`` for ``predicate``; raises InputError when it is
+    invalid or larger than ``catalog.api.limits`` allows."""
+    check_predicate_size(predicate)
     return _combine(predicate, _location_field)

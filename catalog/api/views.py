@@ -27,6 +27,7 @@ from catalog.api.query import Query, page
 from catalog.api.served import served_by_id, served_json
 from catalog.models import Entity, Location
 from portal.api.auth import api_view
+from portal.api.body import json_body
 from portal.api.errors import ApiError
 
 __all__ = [
@@ -159,8 +160,8 @@ def entity_by_name(request: HttpRequest, kind: str, namespace: str, name: str) -
 def entities_by_refs(request: HttpRequest) -> HttpResponse:
     """POST /entities/by-refs: ``{"entityRefs": [...], "fields"?: [...]}`` -> items in order,
     ``null`` for refs that name no entity."""
+    body = json_body(request)
     try:
-        body = json.loads(request.body or b"null")
         refs = body["entityRefs"]
         if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
             raise TypeError
@@ -168,7 +169,7 @@ def entities_by_refs(request: HttpRequest) -> HttpResponse:
         if not isinstance(fields, list) or not all(isinstance(f, str) for f in fields):
             raise TypeError
         predicate = body.get("query")
-    except (ValueError, KeyError, TypeError):
+    except (KeyError, TypeError):
         message = ("Malformed request body (did you remember to specify an application/json "
                    "content type?), entityRefs and fields must be arrays of strings")  # fmt: skip
         raise ApiError("InputError", message) from None

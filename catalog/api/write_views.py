@@ -15,6 +15,7 @@ from catalog.model.refs import entity_ref
 from catalog.model.relations import derive_relations
 from catalog.model.validation import validate_entity
 from catalog.models import Entity, Location, LocationSource
+from catalog.readers.policy import redact_urls
 from portal.api.auth import api_view
 from portal.api.body import json_body
 from portal.api.errors import ApiError
@@ -199,7 +200,8 @@ def validate(request: HttpRequest) -> HttpResponse:
         raise ApiError("InputError", "Malformed request body, expected {entity, location}")
     location_type, _, target = body["location"].partition(":")
     if location_type not in services.LOCATION_TYPES or not target:
-        raise ApiError("InputError", f"Invalid location ref {body['location']!r}, expected "
+        shown = redact_urls(body["location"])
+        raise ApiError("InputError", f"Invalid location ref {shown!r}, expected "
                                      "<type>:<target>, e.g. url:https://host/path")  # fmt: skip
     try:
         entity = validate_entity(body["entity"])

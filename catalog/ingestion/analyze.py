@@ -8,13 +8,20 @@ through the same readers, limits and rules as a refresh.
 
 from __future__ import annotations
 
+import os.path
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from catalog.ingestion.rules import CatalogRules
-from catalog.ingestion.tree import Emitted, Problem, read_tree
+from catalog.ingestion.tree import (
+    DEFAULT_ENTITY_LIMITS,
+    Emitted,
+    EntityLimits,
+    Problem,
+    read_tree,
+)
 from catalog.model.errors import ReadError
 from catalog.readers import read
 from catalog.readers.file import confined_path
@@ -52,7 +59,7 @@ def _catalog_file(location_type: str, target: str, filename: str, policy: Readin
             path = confined_path(target, policy.file_roots)
         except ReadError:
             return target
-        return str(path / filename) if path.is_dir() else target
+        return os.path.join(target, filename) if path.is_dir() else target
     if location_type != "url":
         return target
     try:
@@ -91,14 +98,16 @@ def _proposal(target: str, policy: ReadingPolicy) -> dict[str, Any]:
 
 
 def analyze(location_type: str, target: str, filename: str, *, policy: ReadingPolicy,
-            rules: CatalogRules) -> Analysis:  # fmt: skip
+            rules: CatalogRules,
+            entity_limits: EntityLimits = DEFAULT_ENTITY_LIMITS) -> Analysis:  # fmt: skip
     """Read the catalog file ``target`` leads to, or propose one if there is none."""
     candidate = _catalog_file(location_type, target, filename or DEFAULT_FILENAME, policy)
     derived = candidate != target
     # A file the user named must exist; one guessed inside a repository may not.
     presence = "optional" if derived else "required"
     tree = read_tree(location_type, candidate, presence=presence, rules=rules,
-                     read=lambda kind, path: read(kind, path, policy).data)  # fmt: skip
+                     read=lambda kind, path: read(kind, path, policy).data,
+                     entity_limits=entity_limits)  # fmt: skip
     # Leave out the generated Location of the registration itself (the only root).
     found = [e for e in tree.entities if e.parent_ref]
     analysis = Analysis(location_type, candidate, entities=found, problems=tree.problems)

@@ -3,7 +3,9 @@
 A refresh holds a lease on its location row (claimed with one conditional UPDATE, so
 it works the same on SQLite and PostgreSQL and across worker machines): two refreshes
 of one location never run at the same time, and a crashed worker's lease simply
-expires.
+expires. A refresh that fails unexpectedly (a bug, a database error) is recorded on
+its location like a read error, and tried again at its next refresh time, so the
+scheduled loop can go on with the other locations.
 """
 
 from __future__ import annotations
@@ -40,32 +42,50 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
     config = config or catalog_settings()
     _claim(location)
     try:
-        tree = read_tree(
-            location.type, location.target, presence=location.presence,
-            root_name=location.entity_name,
-            read=lambda kind, target: read(kind, target, config.policy).data,
-            rules=config.rules, previous=_previous_read(location, config),
-            limits=YamlLimits(max_bytes=config.policy.max_bytes),
-        )  # fmt: skip
-        summary = write_tree(location, tree, orphan_strategy=config.orphan_strategy)
-        stitched = stitch_refs(summary.restitch)
-        refresh_planner_statistics((Entity, EntityField, Relation), stitched)
-        now = timezone.now()
-        location.last_refresh_at = now
-        location.last_error = tree.root_error
-        if not tree.root_error:
-            location.last_success_at = now
-        location.problems = [p.as_dict() for p in summary.problems] + [
-            p for p in location.problems if p["file"] in tree.skipped_files
-        ]
-        location.file_hashes = {key: digest for key, digest in tree.file_hashes.items()
-                                if key not in tree.failed_files}  # fmt: skip
-        location.next_refresh_at = next_refresh_time(config)
-        location.save(update_fields=["last_refresh_at", "last_success_at", "last_error",
-                                     "problems", "file_hashes", "next_refresh_at"])  # fmt: skip
-        return summary
+        return _refresh(location, config)
+    except Exception as exc:
+        _record_failure(location, exc, config)
+        raise
     finally:
         Location.objects.filter(pk=location.pk).update(lease_until=None)
+
+
+def _refresh(location: Location, config: CatalogSettings) -> ChangeSummary:
+    tree = read_tree(
+        location.type, location.target, presence=location.presence,
+        root_name=location.entity_name,
+        read=lambda kind, target: read(kind, target, config.policy).data,
+        rules=config.rules, previous=_previous_read(location, config),
+        limits=YamlLimits(max_bytes=config.policy.max_bytes),
+        entity_limits=config.entity_limits,
+    )  # fmt: skip
+    summary = write_tree(location, tree, orphan_strategy=config.orphan_strategy)
+    stitched = stitch_refs(summary.restitch)
+    refresh_planner_statistics((Entity, EntityField, Relation), stitched)
+    now = timezone.now()
+    location.last_refresh_at = now
+    location.last_error = tree.root_error
+    if not tree.root_error:
+        location.last_success_at = now
+    location.problems = [p.as_dict() for p in summary.problems] + [
+        p for p in location.problems if p["file"] in tree.skipped_files
+    ]
+    location.file_hashes = {key: digest for key, digest in tree.file_hashes.items()
+                            if key not in tree.failed_files}  # fmt: skip
+    location.next_refresh_at = next_refresh_time(config)
+    location.save(update_fields=["last_refresh_at", "last_success_at", "last_error",
+                                 "problems", "file_hashes", "next_refresh_at"])  # fmt: skip
+    return summary
+
+
+def _record_failure(location: Location, error: Exception, config: CatalogSettings) -> None:
+    """Show on ``location`` that its refresh failed, and when it is tried again. Only
+    the kind of error: its text may name internals (the traceback is in the log)."""
+    location.last_refresh_at = timezone.now()
+    location.last_error = (f"The refresh failed unexpectedly ({type(error).__name__}); the "
+                           "server log has the details")  # fmt: skip
+    location.next_refresh_at = next_refresh_time(config)
+    location.save(update_fields=["last_refresh_at", "last_error", "next_refresh_at"])
 
 
 def _previous_read(location: Location, config: CatalogSettings) -> PreviousRead:

@@ -21,8 +21,11 @@ ORPHAN_ANNOTATION = "backstage.io/orphan"
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON with sorted keys: stable bytes for hashing and storage."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON in the value's own key order: stable bytes for hashing and storage
+    (the same input always builds the same order). Keys are not sorted: an entity is
+    served as authored, as Backstage serves it, and a Template's form lists its
+    properties in the order its author wrote them."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def stitch(

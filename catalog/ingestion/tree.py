@@ -36,9 +36,11 @@ from catalog.model.refs import entity_ref, generated_location_name
 from catalog.model.relations import derive_relations
 from catalog.model.validation import validate_entity
 from catalog.model.yaml_docs import DEFAULT_LIMITS, YamlLimits, parse_documents
-from catalog.readers.targets import resolve_target
+from catalog.readers.policy import redact_urls
+from catalog.readers.targets import check_named_from, resolve_target
 
-__all__ = ["Emitted", "PreviousRead", "Problem", "TreeResult", "generated_location", "read_tree"]
+__all__ = ["DEFAULT_ENTITY_LIMITS", "Emitted", "EntityLimits", "PreviousRead", "Problem",
+           "TreeResult", "generated_location", "read_tree"]  # fmt: skip
 
 #: Reads ``(type, target)`` and returns the bytes; raises ReadError.
 ReadBytes = Callable[[str, str], bytes]
@@ -46,6 +48,33 @@ ReadBytes = Callable[[str, str], bytes]
 MAX_FILES = 2000
 _PLACEHOLDER_KEYS = re.compile(rb"\$(text|json|yaml)\b")
 MAX_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class EntityLimits:
+    """Bounds on one processed entity (Backstage has none), so that one document
+    cannot make every write, stitch and API answer that touches it expensive. An
+    entity over them is a problem of its document."""
+
+    #: Bytes of the entity as stored (compact JSON, placeholders resolved, with its
+    #: relations): ``catalog.maxEntityBytes``.
+    max_bytes: int = 4 * 1024 * 1024
+    #: Relations the entity emits, both directions counted:
+    #: ``catalog.maxRelationsPerEntity``.
+    max_relations: int = 10_000
+
+    def problem(self, size: int, relations: int) -> str:
+        """Why an entity of ``size`` bytes with ``relations`` is refused, or ""."""
+        if relations > self.max_relations:
+            return (f"The entity has more than {self.max_relations:,} relations "
+                    "(catalog.maxRelationsPerEntity)")  # fmt: skip
+        if size > self.max_bytes:
+            return (f"The entity is larger than {self.max_bytes:,} bytes "
+                    "(catalog.maxEntityBytes)")  # fmt: skip
+        return ""
+
+
+DEFAULT_ENTITY_LIMITS = EntityLimits()
 
 
 @dataclass
@@ -63,13 +92,19 @@ class Emitted:
 
 @dataclass
 class Problem:
-    """Something wrong with one file or one document, shown on the location."""
+    """Something wrong with one file or one document, shown on the location (and on
+    its entity) to everyone who may read the catalog: credentials of URLs in the file
+    key and the message are removed (a target may carry them; they are refused
+    anyway)."""
 
     file: str
     message: str
     document: int | None = None
     entity: str = ""
     field: str = ""
+
+    def __post_init__(self) -> None:
+        self.file, self.message = redact_urls(self.file), redact_urls(self.message)
 
     def line(self) -> str:
         """``file:document:field: message``, the form ``catalog validate`` prints."""
@@ -138,12 +173,12 @@ def generated_location(
 
 class _Walker:
     def __init__(self, origin_type: str, origin_target: str, read: ReadBytes,
-                 rules: CatalogRules, previous: PreviousRead,
-                 limits: YamlLimits) -> None:  # fmt: skip
+                 rules: CatalogRules, previous: PreviousRead, limits: YamlLimits,
+                 entity_limits: EntityLimits) -> None:  # fmt: skip
         self.origin_type, self.origin_target = origin_type, origin_target
         self.origin_key = f"{origin_type}:{origin_target}"
         self.read, self.rules, self.previous = read, rules, previous
-        self.limits = limits
+        self.limits, self.entity_limits = limits, entity_limits
         self.result = TreeResult()
         self.seen_refs: dict[str, str] = {}
         self.visited_files: set[str] = set()
@@ -178,11 +213,14 @@ class _Walker:
             self.fail(Problem(key, f"Entity {ref} is also defined in {first}; the first "
                                    "definition is kept", index, ref, "metadata.name"))  # fmt: skip
             return None
+        stored = dumps([entity, relations, key, parent_ref]).encode()
+        too_big = self.entity_limits.problem(len(stored), len(relations))
+        if too_big:
+            self.fail(Problem(key, too_big, index, ref), EntityValidationError(too_big))
+            return None
         self.seen_refs[ref] = key
         emitted = Emitted(ref, entity, raw, relations, key, parent_ref)
-        emitted.content_hash = hashlib.sha256(
-            dumps([entity, relations, key, parent_ref]).encode()
-        ).hexdigest()
+        emitted.content_hash = hashlib.sha256(stored).hexdigest()
         self.result.entities.append(emitted)
         return emitted
 
@@ -207,6 +245,8 @@ class _Walker:
                     resolved = (target_type, target)
                 else:
                     resolved = resolve_target(file_type, file_target, target)
+                if location.parent_ref:  # what a file names, not the registration
+                    check_named_from(file_type, file_target, *resolved)
             except ReadError as exc:
                 self.fail(Problem(location.location_key, str(exc), entity=location.ref,
                                   field="spec.target"), exc)  # fmt: skip
@@ -306,10 +346,11 @@ class _Walker:
     def _file_failed(self, key: str, parent: Emitted, error: CatalogError) -> None:
         self.result.failed_files.add(key)
         # The problem names the file already; a YAML error's own text would repeat it.
-        message = error.located if isinstance(error, YamlError) else str(error)
+        problem = Problem(key, error.located if isinstance(error, YamlError) else str(error),
+                          entity=parent.ref)  # fmt: skip
         if not parent.parent_ref:
-            self.result.root_error = message
-        self.fail(Problem(key, message, entity=parent.ref), error)
+            self.result.root_error = problem.message
+        self.fail(problem, error)
 
 
 def read_tree(
@@ -322,9 +363,11 @@ def read_tree(
     rules: CatalogRules,
     previous: PreviousRead | None = None,
     limits: YamlLimits = DEFAULT_LIMITS,
+    entity_limits: EntityLimits = DEFAULT_ENTITY_LIMITS,
 ) -> TreeResult:
     """Read the registered location ``type:target`` and everything it leads to."""
-    walker = _Walker(location_type, target, read, rules, previous or PreviousRead(), limits)
+    walker = _Walker(location_type, target, read, rules, previous or PreviousRead(), limits,
+                     entity_limits)  # fmt: skip
     # The generated root is the registration itself, not a file's content: rules
     # govern what locations bring in, not the location.
     root = walker.process(generated_location(location_type, target, presence, root_name),

@@ -26,9 +26,10 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from catalog.model.errors import PlaceholderError, ReadError, YamlError
+from catalog.model.text import unstorable_character
 from catalog.model.yaml_docs import DEFAULT_LIMITS, parse_documents
 from catalog.readers.git import parse_git_target
-from catalog.readers.targets import resolve_target
+from catalog.readers.targets import check_named_from, resolve_target
 
 __all__ = ["MAX_READS", "resolve_placeholders"]
 
@@ -97,6 +98,7 @@ class _Resolver:
             location_type, resolved = resolve_target(self.base_type, self.base_target, target)
             if not urlsplit(target).scheme:
                 self.confine(location_type, resolved)
+            check_named_from(self.base_type, self.base_target, location_type, resolved)
             data = self.read(location_type, resolved)
         except ReadError as exc:
             raise PlaceholderError(
@@ -144,6 +146,10 @@ def _parse(key: str, data: bytes, target: str, field: str) -> Any:
             field=field,
         ) from None
     if key == "$text":
+        problem = unstorable_character(text)
+        if problem:
+            raise PlaceholderError(f"Placeholder $text could not read location {target}, it "
+                                   f"contains {problem}, which cannot be stored", field=field)
         return text
     if key == "$json":
         return _parse_json(text, target, field)
@@ -168,7 +174,7 @@ def _parse_json(text: str, target: str, field: str) -> Any:
 
     try:
         value = json.loads(text, parse_constant=no_constant)
-        _check_depth(value, DEFAULT_LIMITS.max_depth)
+        _check_value(value, DEFAULT_LIMITS.max_depth)
     except (ValueError, RecursionError) as exc:
         reason = "it is nested too deeply" if isinstance(exc, RecursionError) else exc
         raise PlaceholderError(
@@ -177,12 +183,19 @@ def _parse_json(text: str, target: str, field: str) -> Any:
     return value
 
 
-def _check_depth(value: Any, limit: int) -> None:
+def _check_value(value: Any, limit: int) -> None:
+    """Raise ValueError if parsed JSON nests deeper than ``limit`` or holds text that
+    cannot be stored (in a key or a string), as YAML documents are checked."""
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if isinstance(item, str):
+            problem = unstorable_character(item)
+            if problem:
+                raise ValueError(f"it contains {problem}, which cannot be stored")
+            continue
         if isinstance(item, dict):
-            item = list(item.values())
+            item = [*item, *item.values()]
         if not isinstance(item, list):
             continue
         if depth > limit:

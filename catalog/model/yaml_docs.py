@@ -9,6 +9,8 @@ process that reads it:
   ``!!null``, ``!!map``, ``!!seq``); ``!!python/...`` and custom ``!foo`` tags are an
   error, so nothing is ever imported or called;
 - duplicate mapping keys are an error (``Map keys must be unique``), as in Backstage;
+- text the database cannot store (a ``"\\0"`` escape: see ``catalog.model.text``) is
+  an error where it is written;
 - limits on file size (checked before parsing), documents per file, nesting depth and
   alias use. Alias uses are counted in the *expanded* document, like Backstage's
   ``maxAliasCount``, so a billion-laughs file fails after a few hundred bytes of work;
@@ -38,6 +40,7 @@ from typing import Any
 import yaml
 
 from catalog.model.errors import YamlError
+from catalog.model.text import unstorable_character
 
 __all__ = ["DEFAULT_LIMITS", "YamlLimits", "parse_documents"]
 
@@ -296,6 +299,9 @@ class _Builder:
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
         if tag == _STR:
+            problem = unstorable_character(text)
+            if problem:
+                raise self.error(node, f"the text contains {problem}, which cannot be stored")
             return text
         pattern = _PATTERNS.get(tag)
         if pattern is None:

@@ -3,7 +3,11 @@
 A ``file`` target is an absolute path. It is resolved with every symlink followed
 before the check, so neither ``..`` nor a symlink inside an allowed directory can
 reach a file outside it. A file that is outside the directories is reported as
-outside whether or not it exists, so the error reveals nothing about the host.
+outside whether or not it exists, so the error reveals nothing about the host:
+messages name the path as it was given, never where it resolves to (a symlink's
+target, ``/proc/<pid>``, the working or home directory), and a path that cannot be
+resolved at all is simply outside. ``confined_path`` is the one check of every file
+location, whoever registers it (API, Register page, command line) and at every read.
 """
 
 from __future__ import annotations
@@ -18,14 +22,21 @@ __all__ = ["confined_path", "read_file"]
 
 
 def confined_path(target: str, roots: tuple[Path, ...]) -> Path:
-    """Resolve the absolute path ``target`` and check it lies inside one of ``roots``."""
+    """Resolve the absolute path ``target`` and check it lies inside one of ``roots``;
+    return the resolved path (what is opened)."""
+    if not roots:
+        raise ReadError("This portal reads no local files (catalog.readableDirectories in "
+                        "app-config is empty); register a URL instead")  # fmt: skip
     if "\0" in target or not os.path.isabs(target):
         raise ReadError(f"the file location {target!r} must be an absolute path")
-    resolved = Path(target).resolve()
+    try:
+        resolved = Path(target).resolve()
+    except (OSError, RuntimeError):  # unreadable /proc entries, symlink loops
+        resolved = None
     for root in roots:
-        if resolved.is_relative_to(Path(root).resolve()):
+        if resolved is not None and resolved.is_relative_to(Path(root).resolve()):
             return resolved
-    allowed = ", ".join(str(root) for root in roots) or "none"
+    allowed = ", ".join(str(root) for root in roots)
     raise ReadError(f"{target} is outside the allowed directories ({allowed}); add its "
                     "directory to catalog.readableDirectories in app-config")  # fmt: skip
 

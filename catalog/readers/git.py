@@ -16,11 +16,15 @@ hook or filter of the fetched repository ever runs. Hardening:
   only) and git connects to the checked address (``http.curloptResolve``), never
   follows redirects and never prompts for credentials;
 - ``file://`` repositories must be inside the policy's ``file_roots`` (resolved, with
-  symlinks) and only then is ``protocol.file.allow=always`` set;
+  symlinks) and only then is ``protocol.file.allow=always`` set; git would still read
+  objects wherever the repository says they are, so a repository that borrows them
+  (``objects/info/alternates``), one whose ``.git`` is a file naming another (linked
+  worktrees, submodules) or whose object store links outside is refused;
 - git runs with a minimal environment (no proxies, no user or system config that
   could rewrite URLs) and the whole read, every git command included, must finish
-  within three times the policy's timeout; a command that overruns is killed with
-  its children. Limitation: the fetch itself is bounded by that time, not by size.
+  within three times the policy's timeout (and by its deadline, when it has one);
+  a command that overruns is killed with its children. Limitation: the fetch itself
+  is bounded by that time, not by size.
 """
 
 from __future__ import annotations
@@ -34,11 +38,12 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import SplitResult, unquote
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path
-from catalog.readers.policy import ReadingPolicy, ReadResult, split_url
+from catalog.readers.policy import ReadingPolicy, ReadResult, redact_urls, split_url
 from catalog.readers.url import check_url_allowed, checked_address, safe_url
 
 __all__ = [
@@ -101,7 +106,7 @@ def fetched(repo: str, ref: str, policy: ReadingPolicy) -> Iterator[GitRunner]:
     hardening and deadline. Shared by the file reader and the tree reader so both
     fetch the same way."""
     config = git_connection_settings(repo, policy)
-    deadline = time.monotonic() + 3 * policy.timeout
+    deadline = policy.read_deadline(3)
     with tempfile.TemporaryDirectory(prefix="catalog-git-") as workdir:
         run = GitRunner(workdir, config, split_url(repo).scheme, deadline, safe_url(repo))
         run(["init", "--quiet"])
@@ -151,11 +156,47 @@ def git_connection_settings(repo: str, policy: ReadingPolicy) -> list[str]:
     that changes afterwards cannot send git elsewhere) and no redirects."""
     parts = _check_repository(repo, policy)
     if parts.scheme == "file":
+        _check_self_contained(unquote(parts.path), policy.file_roots + policy.git_roots)
         return ["protocol.file.allow=always"]
     address = checked_address(repo, policy)  # public-address checks
     port = parts.port or (443 if parts.scheme == "https" else 80)
     literal = f"[{address}]" if ":" in address else address
     return [f"http.curloptResolve={parts.hostname}:{port}:{literal}", "http.followRedirects=false"]
+
+
+def _check_self_contained(path: str, roots: tuple[Path, ...]) -> None:
+    """Refuse the local repository ``path`` unless git would find all its objects
+    inside ``roots``. Checked when it is read, not registered (it may change)."""
+    shown = f"the git repository {path}"
+    dot_git = Path(path) / ".git"
+    if dot_git.is_file():
+        raise ReadError(f"{shown} has a .git file pointing at another repository (a linked "
+                        "worktree or submodule); use that repository's own path")  # fmt: skip
+    git_dir = dot_git if dot_git.is_dir() else Path(path)
+    if (git_dir / "commondir").exists():
+        raise ReadError(f"{shown} is a linked worktree; use its main repository's path")
+    objects = git_dir / "objects"
+    if (objects / "info" / "alternates").exists():
+        raise ReadError(f"{shown} borrows objects from another repository "
+                        "(objects/info/alternates); use a full clone")  # fmt: skip
+    for linked in [git_dir, objects, *_links_in(objects)]:
+        try:
+            confined_path(str(linked), roots)
+        except ReadError:
+            raise ReadError(f"{shown} keeps objects outside the allowed directories "
+                            "(a symbolic link); use a full clone") from None  # fmt: skip
+
+
+def _links_in(objects: Path) -> Iterator[Path]:
+    """Symbolic links among the object store's folders and files (loose objects,
+    packs), which git would follow."""
+    if not objects.is_dir():
+        return
+    for folder in objects.iterdir():
+        if folder.is_symlink():
+            yield folder
+        elif folder.is_dir():
+            yield from (entry for entry in folder.iterdir() if entry.is_symlink())
 
 
 class GitRunner:
@@ -204,5 +245,7 @@ class GitRunner:
             lines = err.decode(errors="replace").strip().splitlines() or ["(no message)"]
             if missing and any(text in line.lower() for line in lines for text in _NOT_FOUND):
                 raise ReadError(missing, not_found=True)
-            raise ReadError(f"{self.shown}: git failed: {lines[0][:200]}")
+            # git quotes URLs whole: their query strings may hold tokens.
+            reason = redact_urls(lines[0], queries=True)[:200]
+            raise ReadError(f"{self.shown}: git failed: {reason}")
         return out

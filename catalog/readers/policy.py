@@ -6,6 +6,8 @@ frozen object, so they stay Django-free and a test states exactly what is allowe
 
 from __future__ import annotations
 
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
@@ -17,11 +19,15 @@ __all__ = [
     "ReadResult",
     "ReadingPolicy",
     "host_matches",
+    "redact_urls",
     "split_url",
     "url_host",
 ]
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_URL_IN_TEXT = re.compile(r"[a-z][a-z0-9+.-]*://[^\s'\"<>]+", re.IGNORECASE)
+_USERINFO = re.compile(r"^([^:/]+://)[^/?#]*@")
+_QUERY_OR_FRAGMENT = re.compile(r"[?#].*")
 
 
 @dataclass(frozen=True)
@@ -55,10 +61,19 @@ class ReadingPolicy:
     max_bytes: int = 10 * 1024 * 1024
     #: Seconds one read may take (connect, every redirect and the whole body).
     timeout: float = 10.0
+    #: ``time.monotonic()`` by which every read must have ended, however many there
+    #: are (the reads of one registration, while someone waits); None: no such bound.
+    deadline: float | None = None
     #: Host patterns that may resolve to loopback, private or link-local addresses
     #: (an internal git server, a test server). Every other host on such an address
     #: is refused.
     allow_private_hosts: tuple[str, ...] = ()
+
+    def read_deadline(self, factor: float = 1.0) -> float:
+        """When a read starting now must have ended: ``factor`` times ``timeout`` from
+        now, and never after ``deadline``."""
+        end = time.monotonic() + factor * self.timeout
+        return end if self.deadline is None else min(end, self.deadline)
 
     def host_allowed(self, url: str) -> bool:
         """Whether the host of ``url`` is on the allow-list or is an integration's."""
@@ -129,3 +144,16 @@ def host_matches(host: str, pattern: str) -> bool:
     if pattern.startswith("*."):
         return host.endswith(pattern[1:]) and len(host) > len(pattern) - 1
     return host == pattern
+
+
+def redact_urls(text: str, *, queries: bool = False) -> str:
+    """``text`` with every URL in it stripped of its credentials (``user:password@``),
+    and with ``queries`` of its query string and fragment too (where tokens go), for
+    messages that others read or that are logged. Works on the text alone, so a
+    malformed URL is redacted as well."""
+
+    def redact(match: re.Match[str]) -> str:
+        url = _USERINFO.sub(r"\1", match.group())
+        return _QUERY_OR_FRAGMENT.sub("", url) if queries else url
+
+    return _URL_IN_TEXT.sub(redact, text)

@@ -4,7 +4,8 @@ A Location entity's ``target``/``targets`` and a ``$text``/``$json``/``$yaml``
 placeholder are usually written relative to the catalog file they are in (Backstage:
 ``ScmIntegrations.resolveUrl`` for ``url``, ``path.join(dirname(base), target)`` for
 ``file``). This module does that resolution, lexically; whether the result may be
-read is for the readers and their policy to decide.
+read is for the readers and their policy to decide, with one rule of provenance
+(``check_named_from``): only local content may name local files.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from catalog.model.errors import ReadError
 from catalog.readers.git import parse_git_target
 from catalog.readers.policy import split_url
 
-__all__ = ["parse_location_ref", "resolve_target"]
+__all__ = ["check_named_from", "parse_location_ref", "resolve_target"]
 
 # ``/<owner>/<repo>/blob|tree/<ref>/``: where ``/path`` targets start on SCM hosts.
 _SCM_ROOT = re.compile(r"^/[^/]+/[^/]+/(?:-/)?(?:blob|tree|src)/[^/]+/")
@@ -105,3 +106,25 @@ def _join_git(base: str, target: str) -> str:
     if path == ".":
         raise ReadError(f"the git target {target} must name a file")
     return f"{repo}#{ref}:{path}"
+
+
+def check_named_from(base_type: str, base_target: str, target_type: str, target: str) -> None:
+    """Refuse ``target_type:target`` when content read from ``base_type:base_target``
+    may not name it: a local file, or a ``file://`` git repository, named by content
+    that did not come from a local file (a URL, a git repository, which anyone who
+    can push to it writes) would have the catalog read the machine it runs on, inside
+    the readable directories but outside what whoever registered the location chose.
+    Content of a git repository may still name other files of the same repository."""
+    if base_type == "file" or not _is_local(target_type, target):
+        return
+    if target_type == "git" and base_type == "git":
+        if parse_git_target(target)[0] == parse_git_target(base_target)[0]:
+            return
+    raise ReadError(f"content read from a {base_type} location must not name local files "
+                    f"({target_type}:{target})")  # fmt: skip
+
+
+def _is_local(location_type: str, target: str) -> bool:
+    if location_type == "file":
+        return True
+    return location_type == "git" and split_url(parse_git_target(target)[0]).scheme == "file"

@@ -32,7 +32,6 @@ import posixpath
 import re
 import stat
 import tarfile
-import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -312,7 +311,7 @@ def _tarball(integration: GitHubIntegration, owner: str, repo: str, ref: str, ur
         max_bytes=limits.max_bytes,
         allowed_hosts=(*policy.allowed_hosts, url_host(api), f"codeload.{integration.host}"),
     )
-    deadline = time.monotonic() + policy.timeout
+    deadline = policy.read_deadline()
     with httpx.Client(follow_redirects=False, trust_env=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
             response = _send(client, hop, download, deadline)

@@ -69,7 +69,7 @@ def safe_url(url: str) -> str:
 
 def read_url(url: str, policy: ReadingPolicy) -> ReadResult:
     """Read ``url`` under ``policy``; raises ReadError with a one-line reason."""
-    deadline = time.monotonic() + policy.timeout
+    deadline = policy.read_deadline()
     _check_form(url)
     hop = _first_hop(url, policy)
     with httpx.Client(follow_redirects=False, trust_env=False) as client:

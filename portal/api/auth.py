@@ -10,22 +10,26 @@ listed in ``backend.auth.externalAccess`` in app-config, in Backstage's shape
 from __future__ import annotations
 
 import hmac
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.api.body import json_body
 from portal.api.errors import ApiError, error_response
 from portal.tokens import authenticate_token
 
 __all__ = ["api_view"]
 
 MIN_TOKEN_LENGTH = 16
+logger = logging.getLogger(__name__)
 
 
 def static_tokens() -> dict[str, str]:
@@ -86,10 +90,35 @@ def _csrf_rejected(request: HttpRequest) -> bool:
     return CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {}) is not None
 
 
+def _as_api_error(request: HttpRequest, error: Exception) -> ApiError:
+    """What the caller is told when a view fails: an ApiError as it is; a body or
+    cursor nested too deeply for the JSON parser, too many parameters, too large a
+    body, Django's 404 and 403 in the words of Backstage's errors; anything else a 500
+    whose details (which may name internals) go only to the server log."""
+    if isinstance(error, ApiError):
+        return error
+    if isinstance(error, RecursionError):
+        return ApiError("InputError", "The request is nested too deeply to be read")
+    if isinstance(error, RequestDataTooBig):
+        return ApiError("PayloadTooLargeError", "The request body is larger than "
+                        f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes")  # fmt: skip
+    if isinstance(error, SuspiciousOperation):  # e.g. more parameters than Django reads
+        return ApiError("InputError", str(error))
+    if isinstance(error, Http404):
+        return ApiError("NotFoundError", str(error) or "Not found")
+    if isinstance(error, PermissionDenied):
+        return ApiError("NotAllowedError", str(error) or "Not allowed")
+    logger.error("%s %s failed", request.method, request.path, exc_info=error)
+    return ApiError("Error", "The server could not answer this request; the server log "
+                             "has the details")  # fmt: skip
+
+
 def api_view(
     *methods: str, writes: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Authenticate, allow only ``methods``, and turn ApiError into Backstage's body.
+    """Authenticate, allow only ``methods``, read a POST or PUT body as JSON before the
+    view runs (``portal.api.body``), and answer every failure in Backstage's error
+    body (see _as_api_error), so no JSON endpoint ever answers an HTML page.
 
     Token callers need no CSRF token (a page on another site cannot attach one).
     Session callers of an endpoint that ``writes`` must send the CSRF token, so a
@@ -112,10 +141,13 @@ def api_view(
                     raise ApiError("AuthenticationError", "Missing credentials")
                 if writes and caller.startswith("user:") and _csrf_rejected(request):
                     raise ApiError("NotAllowedError", "CSRF token missing or incorrect")
+                if request.method in ("POST", "PUT"):
+                    json_body(request)  # a bad body is refused before the view runs
                 return view(request, *args, **kwargs)
-            except ApiError as exc:
-                response = error_response(request, exc.name, str(exc))
-                if exc.name == "MethodNotAllowedError":
+            except Exception as exc:  # every failure answers JSON, never an HTML page
+                error = _as_api_error(request, exc)
+                response = error_response(request, error.name, str(error))
+                if error.name == "MethodNotAllowedError":
                     response.status_code = 405
                 return response
 

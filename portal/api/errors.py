@@ -19,6 +19,7 @@ STATUS_BY_NAME = {
     "NotAllowedError": 403,
     "NotFoundError": 404,
     "ConflictError": 409,
+    "PayloadTooLargeError": 413,
     "NotImplementedError": 501,
     "ServiceUnavailableError": 503,
 }

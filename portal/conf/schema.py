@@ -86,6 +86,13 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
             "properties": {
                 "baseUrl": _URL,
                 "workingDirectory": _NON_EMPTY,
+                "csp": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "description": "a list of sources, or false to remove the directive",
+                        "oneOf": [{"type": "array", "items": _STRING}, {"const": False}],
+                    },
+                },
                 "auth": {
                     "type": "object",
                     "properties": {
@@ -134,6 +141,9 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
         "catalog": {
             "type": "object",
             "properties": {
+                "maxEntityBytes": {"type": "integer", "minimum": 1},
+                "maxRelationsPerEntity": {"type": "integer", "minimum": 1},
+                "registrationTimeout": {"type": "number", "exclusiveMinimum": 0},
                 "rules": {"type": "array", "items": _RULE},
                 "locations": {
                     "type": "array",

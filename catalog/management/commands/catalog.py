@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os.path
 import sys
 from pathlib import Path
 from typing import Any
@@ -133,22 +134,20 @@ class Command(BaseCommand):
 
 def _parse_target(value: str) -> tuple[str, str]:
     """``https://...`` is a URL, ``git:...``/``file:...``/``url:...`` name their type,
-    anything else is a file path."""
+    anything else is a file path. File paths are made absolute against the working
+    directory, as a shell user means them (links are kept, as given)."""
     if value.startswith(("http://", "https://")):
         return "url", value
     kind, sep, rest = value.partition(":")
-    if sep and kind in services.LOCATION_TYPES:
-        return kind, rest
-    return "file", value
+    if not (sep and kind in services.LOCATION_TYPES):
+        kind, rest = "file", value
+    return kind, os.path.abspath(rest) if kind == "file" and rest else rest
 
 
 def _find_location(value: str) -> Location:
     location = Location.objects.filter(pk=value).first() if _is_uuid(value) else None
     if location is None:
-        kind, target = _parse_target(value)
-        if kind == "file":
-            target = str(Path(target).resolve())
-        location = Location.objects.filter(type=kind, target=target).first()
+        location = services.find_location(*_parse_target(value))
     if location is None:
         raise CommandError(f"no registered location {value}")
     return location
