@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from scaffolder.actions.template import is_binary
 from scaffolder.task_page import Line, Outcome, Step, build_steps, line_of, outcome_of
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "default_file",
     "file_tree",
     "file_view",
-    "is_binary",
     "run_record",
     "run_view",
 ]
@@ -42,17 +42,6 @@ MAX_KEPT_BYTES = 8 * 1024 * 1024
 #: Text shown for one file; the rest is cut off with a note (a browser chokes on more).
 MAX_SHOWN_BYTES = 512 * 1024
 
-
-def is_binary(data: bytes) -> bool:
-    """Whether ``data`` is not text: a NUL byte near the start (as git decides), or
-    bytes that are not UTF-8."""
-    if b"\0" in data[:8000]:
-        return True
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
 
 
 def run_record(steps: Sequence[Mapping[str, Any]], log: Sequence[Mapping[str, Any]], *,

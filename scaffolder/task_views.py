@@ -16,6 +16,7 @@ Who may see a task is decided by ``services.task_for``; anyone else gets the sam
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -32,6 +33,8 @@ from catalog import services as catalog
 from scaffolder import services
 from scaffolder.created_entities import template_title
 from scaffolder.errors import ConflictError, NotFoundError
+from scaffolder.fields.context import field_context
+from scaffolder.forms import Control, FormSchemaError, secret_controls
 from scaffolder.gallery import entity_path, ref_parts
 from scaffolder.models import Task, TaskEvent, TaskStatus
 from scaffolder.task_list import PAGE_SIZE, TaskListQuery
@@ -116,7 +119,28 @@ def _settled_status(task: Task, ended: bool) -> str:
     return task.status if task.is_active or ended else ""
 
 
-def _summary(task: Task, steps: list[Step], changes: list[TaskEvent]) -> dict[str, Any]:
+def _retry_secrets(task: Task, template: dict[str, Any] | None, user: Any) -> list[Control]:
+    """The template's Secret fields this run answered: their secrets were wiped when
+    the task ended, so a retry asks for them again."""
+    if template is None:
+        return []
+    context = field_context(user, task.template_ref)
+    try:
+        return secret_controls(template.get("spec") or {}, task.spec.get("parameters") or {},
+                               context)  # fmt: skip
+    except FormSchemaError:
+        return []
+
+
+def _posted_secrets(request: HttpRequest, task: Task) -> dict[str, str]:
+    """The secrets typed into the retry form, for the fields the run answered."""
+    controls = _retry_secrets(task, catalog.get_entity(task.template_ref), request.user)
+    posted = {c.name: request.POST.get(f"secret.{c.name}", "") for c in controls}
+    return {name: value for name, value in posted.items() if value}
+
+
+def _summary(task: Task, steps: list[Step], changes: list[TaskEvent],
+             user: Any) -> dict[str, Any]:  # fmt: skip
     """What the header and the outcome show: the template, who ran it, when, for how
     long, how it ended, and what the visitor can do next."""
     completion = _completion(task, changes)
@@ -129,6 +153,7 @@ def _summary(task: Task, steps: list[Step], changes: list[TaskEvent]) -> dict[st
     owner = ref_parts(task.created_by, "user") if task.created_by else None
     end = task.finished_at or timezone.now()
     stopping = task.status == TaskStatus.PROCESSING and task.cancel_requested
+    can_retry = task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED)
     return {
         "template_title": template_title(task.spec, task.template_ref),
         "template_path": entity_path(kind, namespace, name) if template else "",
@@ -139,7 +164,8 @@ def _summary(task: Task, steps: list[Step], changes: list[TaskEvent]) -> dict[st
         "outcome": outcome,
         "texts": [(text, catalog.markdown_html(text.content)) for text in outcome.texts],
         "can_cancel": task.is_active and not stopping,
-        "can_retry": task.status in (TaskStatus.FAILED, TaskStatus.CANCELLED),
+        "can_retry": can_retry,
+        "retry_secrets": _retry_secrets(task, template, user) if can_retry else [],
         "start_over_url": "" if task.is_active else _start_over_url(task, template),
     }
 
@@ -205,7 +231,7 @@ def task_page(request: HttpRequest, task_id: Any) -> HttpResponse:
         context["poll_url"] = _log_url(task, after=last, step=step, status=shown)
     if request.htmx and request.htmx.target == "task-body":
         return render(request, "scaffolder/task.html#task-body", context)
-    context.update(_summary(task, steps, changes))
+    context.update(_summary(task, steps, changes, request.user))
     return render(request, "scaffolder/task.html", context)
 
 
@@ -262,7 +288,7 @@ def _poll(request: HttpRequest, task: Task, step: str, after: int, steps: list[S
     asked = request.GET.get("status", "")
     shown = _settled_status(task, context["ended"]) or asked
     if shown != asked:
-        context.update(_summary(task, steps, changes))
+        context.update(_summary(task, steps, changes, request.user))
         context["status_changed"] = True
     context["poll_url"] = "" if done else _log_url(task, after=last, step=step, status=shown)
     response = render(request, "scaffolder/task.html#log-update", context)
@@ -275,37 +301,39 @@ def _back(task: Task) -> HttpResponse:
     return redirect(_task_url(task), permanent=False)
 
 
-@require_POST
-def cancel(request: HttpRequest, task_id: Any) -> HttpResponse:
-    """Cancel a queued or running task (a running step stops within about a second)."""
+def _act(request: HttpRequest, task_id: Any, act: Callable[[Any], Any], done: str) -> HttpResponse:
+    """Run ``act`` on the visitor's task and go back to its page with ``done`` or the
+    reason it could not be done (the task already ended, or is still running)."""
     task = _visible_task(request, task_id)
     if task is None:
         return _missing(request)
     try:
-        services.cancel_task(task)
+        act(task)
     except ConflictError as exc:
         messages.error(request, str(exc))
     else:
-        messages.info(request, "Cancel requested: the task stops at once if it was queued, or "
-                               "within a second if a step is running.")  # fmt: skip
+        messages.info(request, done)
     return _back(task)
+
+
+@require_POST
+def cancel(request: HttpRequest, task_id: Any) -> HttpResponse:
+    """Cancel a queued or running task (a running step stops within about a second)."""
+    return _act(request, task_id, services.cancel_task,
+                "Cancel requested: the task stops at once if it was queued, or within a "
+                "second if a step is running.")  # fmt: skip
 
 
 @require_POST
 def retry(request: HttpRequest, task_id: Any) -> HttpResponse:
     """Run an ended task again from the step that failed; the page then follows the
     new attempt."""
-    task = _visible_task(request, task_id)
-    if task is None:
-        return _missing(request)
-    try:
-        services.retry_task(task)
-    except ConflictError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.info(request, "Retrying: the steps that completed keep their results and the "
-                               "run resumes at the step that failed.")  # fmt: skip
-    return _back(task)
+    def again(task: Task) -> Task:
+        return services.retry_task(task, _posted_secrets(request, task))
+
+    return _act(request, task_id, again,
+                "Retrying: the steps that completed keep their results and the run "
+                "resumes at the step that failed.")  # fmt: skip
 
 
 @require_GET

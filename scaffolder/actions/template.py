@@ -77,8 +77,9 @@ def _verbatim(entries: list[str], patterns: list[str]) -> set[str]:
     return {e for e in entries if glob.globmatch(e.rstrip("/"), patterns, flags=GLOB_FLAGS)}
 
 
-def _is_binary(data: bytes) -> bool:
-    """Text is UTF-8 without NUL bytes; anything else is copied as it is."""
+def is_binary(data: bytes) -> bool:
+    """Text is UTF-8 without a NUL byte near the start (as git decides); anything else
+    is copied as it is, and the editor shows it as binary."""
     if b"\0" in data[:8192]:
         return True
     try:
@@ -98,7 +99,7 @@ def _write(ctx: ActionContext, source: Path, target: Path, render: bool, shown: 
     """Copy ``source`` to ``target`` (logged as ``shown``), rendering it when
     ``render`` and it is text; symlinks and binary files are copied as they are."""
     data = b"" if source.is_symlink() else source.read_bytes()
-    if source.is_symlink() or _is_binary(data):
+    if source.is_symlink() or is_binary(data):
         ctx.log(f"Copying file binary or symbolic link at {shown}, to template output path.")
         if source.is_symlink():
             os.symlink(os.readlink(source), target)
@@ -169,7 +170,7 @@ def _template_file(ctx: ActionContext) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     if os.path.lexists(target):
         os.remove(target)
-    if source.is_symlink() or _is_binary(source.read_bytes()):
+    if source.is_symlink() or is_binary(source.read_bytes()):
         shutil.copy2(source, target, follow_symlinks=False)
     else:
         text = render_text(source.read_text(encoding="utf-8"), _context(ctx), **_options(ctx))

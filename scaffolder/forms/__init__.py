@@ -13,7 +13,7 @@ from scaffolder.forms.pages import FormPage, form_pages, shown_pages
 from scaffolder.forms.reading import PageResult, read_page
 from scaffolder.forms.review import ReviewRow, review_rows
 from scaffolder.forms.schema import FormSchemaError
-from scaffolder.forms.submission import submitted_secrets, submitted_values
+from scaffolder.forms.submission import secret_controls, submitted_secrets, submitted_values
 
 __all__ = [
     "Control",
@@ -26,6 +26,7 @@ __all__ = [
     "form_pages",
     "read_page",
     "review_rows",
+    "secret_controls",
     "shown_pages",
     "submitted_secrets",
     "submitted_values",

@@ -109,8 +109,22 @@ class Control:
         return text if isinstance(text, str) else ""
 
 
+class _Placed:
+    """Where a group of inputs sits in the values: its dotted key and DOM id."""
+
+    path: tuple[Any, ...]
+
+    @property
+    def key(self) -> str:
+        return dotted(self.path)
+
+    @property
+    def html_id(self) -> str:
+        return "f-" + "-".join(str(part) for part in self.path)
+
+
 @dataclass
-class Group:
+class Group(_Placed):
     """A nested object: a fieldset of its properties' nodes."""
 
     kind: ClassVar[str] = "group"
@@ -126,17 +140,9 @@ class Group:
     controlling: bool = False
     default: Any = MISSING
 
-    @property
-    def key(self) -> str:
-        return dotted(self.path)
-
-    @property
-    def html_id(self) -> str:
-        return "f-" + "-".join(str(part) for part in self.path)
-
 
 @dataclass
-class Rows:
+class Rows(_Placed):
     """An array of objects: one Group per item, and a ``blank`` group (its path holds
     :data:`INDEX`) the page copies when a row is added."""
 
@@ -154,14 +160,6 @@ class Rows:
     note: str = ""
     controlling: bool = False
     default: Any = MISSING
-
-    @property
-    def key(self) -> str:
-        return dotted(self.path)
-
-    @property
-    def html_id(self) -> str:
-        return "f-" + "-".join(str(part) for part in self.path)
 
     @property
     def marker(self) -> str:
