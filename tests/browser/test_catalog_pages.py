@@ -11,12 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium, screenshot
-from tests.support.portal_process import PROJECT_DIR, manage, portal_env, web_server
+from tests.support.browser import (
+    VIEWPORTS,
+    browser_portal,
+    chromium,
+    fits,
+    gone,
+    overflow,
+    screenshot,
+    settled,
+    sign_in,
+)
+from tests.support.portal_process import PROJECT_DIR
 
 pytestmark = pytest.mark.services
 
-PASSWORD = "a-browser-test-password"
 NEW_COMPONENT = """\
     apiVersion: backstage.io/v1alpha1
     kind: Component
@@ -37,23 +46,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory):
     extra = var / "app-config.extra.json"
     extra.write_text(json.dumps({"catalog": {"readableDirectories": [str(incoming)]}}))
     config = f"{PROJECT_DIR / 'app-config.yaml'}:{extra}"
-    env = portal_env(var, GREENROOM_ADMIN_PASSWORD=PASSWORD, GREENROOM_CONFIG=config)
-    for command in (["migrate", "--noinput"], ["ensure_admin"], ["collectstatic", "--noinput"],
-                    ["catalog", "refresh", "--pending"]):  # fmt: skip
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stderr
-    with web_server(env) as url:
+    with browser_portal(var, GREENROOM_CONFIG=config) as url:
         yield url, incoming
-
-
-def sign_in(browser, url: str, **options):
-    page = browser.new_page(**options)
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Sign in')")
-    page.wait_for_url(f"{url}/")
-    return page
 
 
 def table_names(page) -> list[str]:
@@ -63,7 +57,7 @@ def table_names(page) -> list[str]:
 def test_browse_filter_open_graph_and_definition(portal) -> None:
     url, _ = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 1366, "height": 900})
+        page = sign_in(browser, url)
         page.goto(f"{url}/catalog/")
         assert "artist-lookup" in table_names(page)
         screenshot(page, "catalog-index")
@@ -72,7 +66,7 @@ def test_browse_filter_open_graph_and_definition(portal) -> None:
         page.select_option("#catalog-kind", "component")
         page.locator("input[name=owner][value='group:default/team-a']").check()
         page.wait_for_url("**owner=group%3Adefault%2Fteam-a**")
-        page.wait_for_function("!document.querySelector('.htmx-request')")
+        settled(page)
         names = table_names(page)
         assert names and "artist-lookup" in names and "petstore" not in names
         screenshot(page, "catalog-filtered")
@@ -108,7 +102,7 @@ def test_browse_filter_open_graph_and_definition(portal) -> None:
 def test_register_a_location_from_the_ui(portal) -> None:
     url, incoming = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 1280, "height": 900})
+        page = sign_in(browser, url)
         page.goto(f"{url}/catalog/register/")
         page.fill("input[name=target]", str(incoming / "catalog-info.yaml"))
         page.click("button:has-text('Analyze')")
@@ -127,7 +121,7 @@ def test_register_a_location_from_the_ui(portal) -> None:
 def test_star_an_entity_and_find_it_on_home(portal) -> None:
     url, _ = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 1280, "height": 900})
+        page = sign_in(browser, url)
         page.goto(f"{url}/catalog/default/system/artist-engagement-portal")
         page.click("#star-form button")
         page.wait_for_selector("#star-form button[aria-pressed=true]")
@@ -142,13 +136,12 @@ def test_star_an_entity_and_find_it_on_home(portal) -> None:
 def test_pages_are_readable_on_a_phone(portal) -> None:
     url, _ = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = sign_in(browser, url, "phone")
         pages = {"/catalog/": "phone-catalog-index",
                  "/catalog/default/component/artist-lookup": "phone-entity"}  # fmt: skip
         for path, name in pages.items():
             page.goto(f"{url}{path}")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            assert width <= 400, f"{path} scrolls sideways on a phone ({width}px)"
+            fits(page, "phone")
             screenshot(page, name)
 
 
@@ -161,7 +154,6 @@ FITTING_PAGES = {
     "all-kinds": "/catalog/?kind=",
     "locations": "/catalog/locations/",
 }
-VIEWPORTS = {"laptop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
 #: Tables in main that stick out of their card (or of main, outside a card) and sit in
 #: no element that scrolls sideways, each as "<table class> in <box class>: <px>".
 OVERFLOWING_TABLES = """() => {
@@ -186,32 +178,27 @@ OVERFLOWING_TABLES = """() => {
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_pages_fit_the_window_and_tables_fit_their_cards(portal, viewport) -> None:
     url, _ = portal
-    size = VIEWPORTS[viewport]
     problems = []
     with chromium() as browser:
-        page = sign_in(browser, url, viewport=size, is_mobile=viewport == "phone")
+        page = sign_in(browser, url, viewport)
         for name, path in FITTING_PAGES.items():
             page.goto(f"{url}{path}")
             screenshot(page, f"fit-{name}-{viewport}")
-            # A phone browser widens its layout viewport to fit wide content, so the
-            # page is measured against the device width, not window.innerWidth alone.
-            width = page.evaluate("document.documentElement.scrollWidth")
-            inner = min(page.evaluate("window.innerWidth"), size["width"])
-            if width > inner:
-                problems.append(f"{path} scrolls sideways ({width} > {inner}px)")
-            problems += [f"{path}: {table}" for table in page.evaluate(OVERFLOWING_TABLES)]
+            if problem := overflow(page, viewport):
+                problems.append(problem)
+            problems +=  [f"{path}: {table}" for table in page.evaluate(OVERFLOWING_TABLES)]
     assert problems == [], f"at {viewport} width"
 
 
 def test_avatars_that_fail_to_load_show_initials(portal) -> None:
     url, _ = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 1366, "height": 900})
+        page = sign_in(browser, url)
         # Pictures come from api.dicebear.com, which this browser cannot reach.
         page.route("https://api.dicebear.com/**", lambda route: route.abort())
         page.goto(f"{url}/catalog/default/group/team-a")
         avatar = page.locator(".about .profile-avatar")
-        page.wait_for_function("!document.querySelector('.profile-avatar img')")
+        gone(page, ".profile-avatar img")
         assert avatar.locator(".initials").inner_text() == "TA"
         assert avatar.locator(".initials").is_visible()
         screenshot(page, "group-avatar-initials")
@@ -220,9 +207,7 @@ def test_avatars_that_fail_to_load_show_initials(portal) -> None:
 def test_entity_menu_inspect_and_copy_url(portal) -> None:
     url, _ = portal
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1366, "height": 900})
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
-        page = sign_in(context, url)
+        page = sign_in(browser, url, permissions=["clipboard-read", "clipboard-write"])
         entity = f"{url}/catalog/default/component/wayback-search"
         page.goto(entity)
         page.click(".entity-menu summary")
@@ -238,7 +223,6 @@ def test_entity_menu_inspect_and_copy_url(portal) -> None:
         page.click("#inspect-json button[data-copy-from]")
         copied = json.loads(page.evaluate("navigator.clipboard.readText()"))
         assert copied["metadata"]["name"] == "wayback-search"
-        page.evaluate("window.scrollTo(0, 0)")
         screenshot(page, "entity-inspect")
 
         page.goto(f"{url}/catalog/default/resource/not-there")

@@ -10,59 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium, screenshot
-from tests.support.portal_process import manage, portal_env, web_server
+from tests.support.browser import browser_portal, chromium, fits, screenshot, settled, sign_in
+from tests.support.golden_paths import GOLDEN
 
 pytestmark = pytest.mark.services
 
-PASSWORD = "a-browser-test-password"
-LAPTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
-SEED = Path("/work/shared/examples/seed-golden-path")
+SEED = GOLDEN / "seed-golden-path"
 
 
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory):
-    var: Path = tmp_path_factory.mktemp("scaffolder-editor-portal")
-    env = portal_env(var, GREENROOM_ADMIN_PASSWORD=PASSWORD)
-    for command in (["migrate", "--noinput"], ["ensure_admin"], ["collectstatic", "--noinput"],
-                    ["catalog", "refresh", "--pending"]):  # fmt: skip
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stderr
-    with web_server(env) as url:
+    with browser_portal(tmp_path_factory.mktemp("scaffolder-editor-portal")) as url:
         yield url
-
-
-def sign_in(browser, url: str, refused: list[str], **options):
-    """A signed-in page; what the Content-Security-Policy blocked (a script, a style,
-    an inline handler) is collected in ``refused``."""
-    page = browser.new_page(**options)
-    page.on("console", lambda message: "Content Security Policy" in message.text
-            and refused.append(message.text))  # fmt: skip
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Sign in')")
-    page.wait_for_url(f"{url}/")
-    return page
-
-
-def settled(page) -> None:
-    """Wait until htmx has no request in flight (a selector wait: the portal's CSP
-    forbids the string evaluation ``wait_for_function`` would need)."""
-    page.wait_for_selector(".htmx-request", state="detached")
-
-
-def fits(page, width: int) -> None:
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} scrolls sideways ({scroll}px > {width}px)"
-
-
-def snapshot(page, name: str) -> None:
-    """A full-page screenshot from the top (a scrolled page would catch the sticky
-    bar halfway down)."""
-    page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, name)
 
 
 def edit_yaml(page, old: str, new: str) -> None:
@@ -77,7 +36,7 @@ def edit_yaml(page, old: str, new: str) -> None:
 def test_edit_a_catalog_template_and_open_a_dry_runs_files(portal) -> None:
     with chromium() as browser:
         refused: list[str] = []
-        page = sign_in(browser, portal, refused, viewport=LAPTOP)
+        page = sign_in(browser, portal, refused=refused)
         page.goto(f"{portal}/create/edit/")
         page.select_option("#editor-template", label="Python web service")
         page.wait_for_url("**template=template%3Adefault%2Fpython-service**")
@@ -124,8 +83,8 @@ def test_edit_a_catalog_template_and_open_a_dry_runs_files(portal) -> None:
         page.click("#dry-run .run-log > summary")
         assert "Skipping because publish:git does not support dry-run" in \
             page.inner_text("#dry-run .log-lines")  # fmt: skip
-        fits(page, LAPTOP["width"])
-        snapshot(page, "scaffolder-editor-dry-run-laptop")
+        fits(page, "laptop")
+        screenshot(page, "scaffolder-editor-dry-run-laptop")
 
         page.reload()  # the run and the open file come back from the URL alone
         assert page.inner_text("#dry-run-files .file-path") == "pyproject.toml"
@@ -141,9 +100,9 @@ def test_upload_the_seed_golden_path_on_a_phone(portal, tmp_path: Path) -> None:
         (crowded / ".git" / f"object-{number}").write_text("x")
     with chromium() as browser:
         refused: list[str] = []
-        page = sign_in(browser, portal, refused, viewport=PHONE, is_mobile=True)
+        page = sign_in(browser, portal, "phone", refused=refused)
         page.goto(f"{portal}/create/edit/")
-        fits(page, PHONE["width"])
+        fits(page, "phone")
         page.set_input_files("#editor-folder", str(crowded))  # refused before sending
         assert "That folder has 101 files; the editor takes at most 100" in \
             page.inner_text("#upload-hint")  # fmt: skip
@@ -164,6 +123,6 @@ def test_upload_the_seed_golden_path_on_a_phone(portal, tmp_path: Path) -> None:
         page.wait_for_url("**file=catalog-info.yaml")
         settled(page)
         assert "name: order-service" in page.inner_text("#dry-run-files .file-text")
-        fits(page, PHONE["width"])
-        snapshot(page, "scaffolder-editor-dry-run-phone")
+        fits(page, "phone")
+        screenshot(page, "scaffolder-editor-dry-run-phone")
         assert refused == []

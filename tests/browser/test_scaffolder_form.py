@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.browser import chromium, screenshot
-from tests.support.portal_process import manage, portal_env, web_server
+from tests.support.browser import (
+    VIEWPORTS,
+    browser_portal,
+    chromium,
+    fits,
+    review_rows,
+    screenshot,
+    settled,
+    sign_in,
+)
+from tests.support.golden_paths import GOLDEN
 
 pytestmark = pytest.mark.services
 
-PASSWORD = "a-browser-test-password"
-SEED = Path(__file__).resolve().parents[3] / "shared/examples/seed-golden-path/template.yaml"
-VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SEED = GOLDEN / "seed-golden-path" / "template.yaml"
 TEMPLATE = """\
 apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
@@ -121,49 +127,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                                   for name in ("template.yaml", "seed.yaml")]},
     }  # fmt: skip
     (root / "app-config.yaml").write_text(yaml.safe_dump(config))
-    env = portal_env(root / "var", GREENROOM_ADMIN_PASSWORD=PASSWORD,
-                     GREENROOM_CONFIG=str(root / "app-config.yaml"))  # fmt: skip
-    for command in (["migrate", "--noinput"], ["ensure_admin"], ["collectstatic", "--noinput"],
-                    ["catalog", "refresh", "--pending"]):  # fmt: skip
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stderr
-    with web_server(env) as url:
+    with browser_portal(root / "var", GREENROOM_CONFIG=str(root / "app-config.yaml")) as url:
         yield url
-
-
-def sign_in(browser, url: str, viewport: str):
-    page = browser.new_page(viewport=VIEWPORTS[viewport], is_mobile=viewport == "phone")
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Sign in')")
-    page.wait_for_url(f"{url}/")
-    return page
-
-
-def fits(page, viewport: str) -> None:
-    width = VIEWPORTS[viewport]["width"]
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} scrolls sideways ({scroll}px > {width}px)"
-
-
-def settled(page) -> None:
-    """Wait for HTMX's request to end (a selector wait: the portal's CSP forbids eval)."""
-    page.wait_for_selector(".htmx-request", state="detached")
-
-
-def shot(page, name: str) -> None:
-    """A full-page screenshot from the top (the sticky header stays where it belongs),
-    once the loading indicator has faded out."""
-    page.evaluate("window.scrollTo(0, 0)")
-    page.wait_for_timeout(300)
-    screenshot(page, name)
-
-
-def review(page) -> dict[str, str]:
-    cells = page.locator(".review-table tr").evaluate_all(
-        "rows => rows.map(r => [r.querySelector('th').innerText, r.querySelector('td').innerText])")
-    return dict(cells)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -192,12 +157,13 @@ def test_fill_the_form_fix_an_error_review_and_create(portal, viewport) -> None:
         assert page.input_value("#f-description") == "Takes payments.\nRefunds them too."
         assert page.url == form  # still page 1
         fits(page, viewport)
-        shot(page, f"scaffolder-form-error-{viewport}")
+        screenshot(page, f"scaffolder-form-error-{viewport}")
 
         page.fill("#f-name", "payments-api")
         assert page.locator("#f-goModule").count() == 0
         page.check("input[name=language][value=go]")  # the Go branch asks for a module path
         page.wait_for_selector("#f-goModule")
+        settled(page)  # the re-render is done before the next page is asked for
         assert page.locator("#f-pythonVersion").count() == 0
         assert page.input_value("#f-name") == "payments-api"  # the re-render kept the typing
         page.fill("#f-goModule", "example.com/payments")
@@ -221,14 +187,14 @@ def test_fill_the_form_fix_an_error_review_and_create(portal, viewport) -> None:
         assert page.input_value("#f-token") == ""  # a secret is never written back
         assert "A value is set (5 characters)" in page.inner_text("#f-token-field")
         fits(page, viewport)
-        shot(page, f"scaffolder-form-{viewport}")
+        screenshot(page, f"scaffolder-form-{viewport}")
 
         page.fill("#f-replicas", "3")
         page.fill("#f-token", "a-long-deploy-token")
         page.click(".wizard-buttons button[value=next]")
         page.wait_for_url("**?step=review")
         settled(page)
-        rows = review(page)
+        rows = review_rows(page)
         assert rows["Name"] == "payments-api" and rows["Owner"] == "Infrastructure"
         assert rows["Language"] == "Go" and rows["Go module path"] == "example.com/payments"
         assert rows["Environments"] == "dev, production" and rows["Replicas"] == "3"
@@ -237,7 +203,7 @@ def test_fill_the_form_fix_an_error_review_and_create(portal, viewport) -> None:
         assert rows["Deploy token"] == "******"
         assert "a-long-deploy-token" not in page.content()
         fits(page, viewport)
-        shot(page, f"scaffolder-form-review-{viewport}")
+        screenshot(page, f"scaffolder-form-review-{viewport}")
 
         page.go_back()  # the browser's own Back: page 2, as it was left
         page.wait_for_url("**?step=2")
@@ -253,14 +219,13 @@ def test_fill_the_form_fix_an_error_review_and_create(portal, viewport) -> None:
         page.go_forward()
         page.wait_for_url("**?step=review")
         page.wait_for_selector(".review-table")
-        assert review(page)["Go module path"] == "example.com/payments"
+        assert review_rows(page)["Go module path"] == "example.com/payments"
 
         page.click("button[value=create]")
         page.wait_for_url(re.compile(r".*/create/tasks/[0-9a-f-]{36}/$"))
         assert "a-long-deploy-token" not in page.content()
         page.goto(form)  # the draft went with the task: a fresh form
         assert page.input_value("#f-name") == ""
-
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -277,4 +242,4 @@ def test_the_seed_golden_path_form_with_its_catalog_pickers(portal, viewport) ->
         settled(page)
         assert page.locator("#f-serviceName-error").inner_text() == "Required"
         fits(page, viewport)
-        shot(page, f"scaffolder-form-seed-{viewport}")
+        screenshot(page, f"scaffolder-form-seed-{viewport}")

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from tests.browser.test_scaffolder_pages import PASSWORD, sign_in
 from tests.scaffolder.fields.conftest import pickers_template
-from tests.support.browser import chromium, screenshot
-from tests.support.portal_process import PROJECT_DIR, manage, portal_env, web_server
+from tests.support.browser import browser_portal, chromium, expect, screenshot, sign_in
+from tests.support.portal_process import PROJECT_DIR
 
 pytestmark = pytest.mark.services
 
@@ -33,13 +32,8 @@ def portal(tmp_path_factory: pytest.TempPathFactory):
     template.write_text(json.dumps(pickers_template()))
     extra = var / "app-config.pickers.json"
     extra.write_text(json.dumps({"catalog": {"readableDirectories": [str(template.parent)]}}))
-    env = portal_env(var, GREENROOM_ADMIN_PASSWORD=PASSWORD,
-                     GREENROOM_CONFIG=f"{PROJECT_DIR / 'app-config.yaml'}:{extra}")  # fmt: skip
-    for command in (["migrate", "--noinput"], ["ensure_admin"], ["collectstatic", "--noinput"],
-                    ["catalog", "refresh", "--pending"], ["catalog", "register", str(template)]):
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stderr
-    with web_server(env) as url:
+    with browser_portal(var, ["catalog", "register", str(template)],
+                        GREENROOM_CONFIG=f"{PROJECT_DIR / 'app-config.yaml'}:{extra}") as url:
         yield url
 
 
@@ -54,10 +48,6 @@ def _form_url() -> str | None:
 FORM = _form_url()
 
 
-def expect(locator):
-    return pytest.importorskip("playwright.sync_api").expect(locator)
-
-
 def options(page, listbox: str) -> list[str]:
     return page.locator(f"#{listbox} [role=option]").evaluate_all(
         "nodes => nodes.map(node => node.dataset.value)")
@@ -68,7 +58,7 @@ def options(page, listbox: str) -> list[str]:
 def test_owner_picker_by_keyboard_and_system_by_pointer(portal) -> None:
     url = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 1280, "height": 900})
+        page = sign_in(browser, url)
         page.goto(f"{url}{FORM}")
         page.fill("#f-name", "ticket-service")
 
@@ -135,7 +125,7 @@ def chips(page, name: str) -> list[str]:
 def test_chips_for_tags_and_entities_and_the_repository_group(portal) -> None:
     url = portal
     with chromium() as browser:
-        page = sign_in(browser, url, viewport={"width": 1280, "height": 900})
+        page = sign_in(browser, url)
         page.goto(f"{url}/create/templates/default/pickers/")
         page.fill("#f-owner", "team-a")  # typed, not picked: completed to a group ref
         page.click(".wizard-buttons button[value=next]")

@@ -15,14 +15,19 @@ import httpx
 import pytest
 import yaml
 
-from tests.support.browser import chromium, screenshot
-from tests.support.portal_process import celery_worker, manage, portal_env, web_server
+from tests.support.browser import (
+    VIEWPORTS,
+    browser_portal,
+    chromium,
+    fits,
+    screenshot,
+    settled,
+    sign_in,
+)
 
 pytestmark = pytest.mark.services
 
-PASSWORD = "a-browser-test-password"
 API_TOKEN = "task-page-browser-test-static-token"
-VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 LIVE = """\
 apiVersion: scaffolder.backstage.io/v1beta3
 kind: Template
@@ -100,30 +105,9 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     }  # fmt: skip
     (root / "work").mkdir()
     (root / "app-config.yaml").write_text(yaml.safe_dump(config))
-    env = portal_env(root / "var", GREENROOM_ADMIN_PASSWORD=PASSWORD,
-                     GREENROOM_CONFIG=str(root / "app-config.yaml"))  # fmt: skip
-    for command in (["migrate", "--noinput"], ["ensure_admin"], ["collectstatic", "--noinput"],
-                    ["catalog", "refresh", "--pending"]):  # fmt: skip
-        result = manage(*command, env=env)
-        assert result.returncode == 0, result.stderr
-    with celery_worker(env), web_server(env) as url:
+    with browser_portal(root / "var", worker=True,
+                        GREENROOM_CONFIG=str(root / "app-config.yaml")) as url:
         yield Portal(url, catalog)
-
-
-def sign_in(browser, url: str, viewport: str):
-    page = browser.new_page(viewport=VIEWPORTS[viewport], is_mobile=viewport == "phone")
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", "admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]:has-text('Sign in')")
-    page.wait_for_url(f"{url}/")
-    return page
-
-
-def fits(page, viewport: str) -> None:
-    width = VIEWPORTS[viewport]["width"]
-    scroll = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll <= width, f"{page.url} scrolls sideways ({scroll}px > {width}px)"
 
 
 def log_position(page) -> dict:
@@ -225,7 +209,7 @@ def test_the_task_list_and_a_templates_form_card_fit_the_window(portal, viewport
         assert page.locator("#task-list tbody tr").count() >= 1
         page.select_option("select[name=status]", "failed")
         page.wait_for_url("**status=failed**")
-        page.wait_for_function("!document.querySelector('.htmx-request')")
+        settled(page)
         statuses = page.locator("#task-list tbody .task-status").all_inner_texts()
         assert statuses and set(statuses) == {"Failed"}
         fits(page, viewport)

@@ -15,147 +15,26 @@ contents API, as it reads any GitHub URL. The stand-in GitLab answers for
 
 from __future__ import annotations
 
-import subprocess
-import time
-import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import yaml
 
-from tests.support.argocd_standin import ArgoCDStandin, argocd_standin
 from tests.support.github_standin import TOKEN as GITHUB_TOKEN
-from tests.support.github_standin import GitHubStandin, github_standin
 from tests.support.gitlab_standin import TOKEN as GITLAB_TOKEN
-from tests.support.gitlab_standin import GitLabStandin, gitlab_standin
-from tests.support.portal_process import PROJECT_DIR, celery_worker, manage, portal_env, web_server
-
-GOLDEN = Path(__file__).resolve().parent / "golden_paths"
-DEMO_TEMPLATES = PROJECT_DIR / "catalog" / "demo" / "greenroom" / "templates"
-API_TOKEN = "golden-path-static-token-for-the-task-api"
-TASK_TIMEOUT = 120
-ORG = """\
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: {name: platform-team}
-spec: {type: team, children: []}
----
-apiVersion: backstage.io/v1alpha1
-kind: System
-metadata: {name: commerce}
-spec: {owner: group:default/platform-team}
-"""
-
-
-@dataclass
-class Portal:
-    url: str
-    gh: GitHubStandin
-    gl: GitLabStandin
-    argo: ArgoCDStandin
-    git_root: Path
-    worker_output: list[str]
-
-    def api(self, method: str, path: str, body: Any = None) -> httpx.Response:
-        return httpx.request(method, f"{self.url}{path}", json=body, timeout=30,
-                             headers={"Authorization": f"Bearer {API_TOKEN}"})  # fmt: skip
-
-    def run(self, template: str, values: dict[str, Any],
-            secrets: dict[str, str] | None = None) -> dict[str, Any]:  # fmt: skip
-        """Create a task of ``template`` and wait for it to end (``wait``)."""
-        created = self.api("POST", "/api/scaffolder/v2/tasks", {
-            "templateRef": template, "values": values, "secrets": secrets or {}})  # fmt: skip
-        assert created.status_code == 201, created.text
-        return self.wait(created.json()["id"])
-
-    def wait(self, task_id: str) -> dict[str, Any]:
-        """The task once it has ended, with its log messages as ``messages`` and its
-        completion event's body as ``completion``."""
-        deadline = time.monotonic() + TASK_TIMEOUT
-        while (task := self.api("GET", f"/api/scaffolder/v2/tasks/{task_id}").json())[
-                "status"] in ("open", "processing"):  # fmt: skip
-            assert time.monotonic() < deadline, f"task still {task['status']}"
-            time.sleep(0.2)
-        events = self.api("GET", f"/api/scaffolder/v2/tasks/{task_id}/events").json()
-        task["messages"] = [event["body"].get("message", "") for event in events]
-        task["completion"] = [event["body"] for event in events
-                              if event["type"] == "completion"][-1]  # fmt: skip
-        return task
-
-    def entity(self, kind: str, name: str) -> dict[str, Any]:
-        answer = self.api("GET", f"/api/catalog/entities/by-name/{kind}/default/{name}")
-        assert answer.status_code == 200, answer.text
-        return answer.json()
-
-    def pushed(self, owner: str, repo: str, ref: str = "main") -> dict[str, str]:
-        """path -> mode of every file on ``ref`` of the stand-in's ``owner/repo``."""
-        return _tree(self.gh.bare(owner, repo), ref)
-
-
-def _tree(bare: Path, ref: str) -> dict[str, str]:
-    listing = subprocess.run(["git", "-C", str(bare), "ls-tree", "-r", ref], check=True,
-                             capture_output=True, text=True).stdout  # fmt: skip
-    return {line.split("\t", 1)[1]: line.split()[0] for line in listing.splitlines()}
+from tests.support.golden_paths import Portal, golden_portal, tree
 
 
 def _relations(entity: dict[str, Any]) -> set[tuple[str, str]]:
     return {(relation["type"], relation["targetRef"]) for relation in entity["relations"]}
 
 
-def _database(postgres, root: Path) -> str:
-    if postgres is None:
-        return f"sqlite:///{root / 'portal.sqlite3'}"
-    return postgres.create_database(f"golden_{uuid.uuid4().hex[:12]}")
-
-
-def _config(root: Path, gh: GitHubStandin, gl: GitLabStandin,
-            argo: ArgoCDStandin) -> dict[str, Any]:  # fmt: skip
-    catalog = root / "catalog"
-    catalog.mkdir()
-    (catalog / "org.yaml").write_text(ORG)
-    templates = [GOLDEN / "seed-golden-path" / "template.yaml",
-                 *sorted((GOLDEN / "backstage-templates").glob("*/template.yaml")),
-                 *sorted(DEMO_TEMPLATES.glob("*/template.yaml"))]  # fmt: skip
-    base = {
-        "app": {"title": "Golden paths", "baseUrl": "http://127.0.0.1"},
-        "backend": {"workingDirectory": str(root / "work"),
-                    "auth": {"externalAccess": [
-                        {"type": "static", "options": {"token": API_TOKEN, "subject": "ci"}}]}},
-        "catalog": {"readableDirectories": [str(GOLDEN), str(DEMO_TEMPLATES), str(catalog)],
-                    "processingInterval": False,
-                    "locations": [{"type": "file", "target": str(path)}
-                                  for path in [catalog / "org.yaml", *templates]]},
-        "scaffolder": {"git": {"localRoot": str(root / "git")}},
-    }  # fmt: skip
-    config = argo.app_config(gl.app_config(gh.app_config(base)))
-    api = {"apiBaseUrl": gh.api, "token": GITHUB_TOKEN}
-    config["integrations"]["github"] = [{"host": "github.com", **api}, {"host": gh.host, **api}]
-    config["integrations"]["gitlab"] = [{"host": "gitlab.com", "apiBaseUrl": gl.api,
-                                         "token": GITLAB_TOKEN}]  # fmt: skip
-    return config
-
-
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory, postgres) -> Iterator[Portal]:
     """A migrated child portal with every golden-path template registered, its web
     server and a worker, and the stand-ins it publishes and deploys to."""
-    root = tmp_path_factory.mktemp("golden")
-    (root / "work").mkdir()
-    with github_standin(root / "github") as gh, gitlab_standin(root / "gitlab") as gl, \
-            argocd_standin() as argo:  # fmt: skip
-        path = root / "app-config.yaml"
-        path.write_text(yaml.safe_dump(_config(root, gh, gl, argo)))
-        env = portal_env(root / "var", DATABASE_URL=_database(postgres, root),
-                         GREENROOM_CONFIG=str(path))  # fmt: skip
-        for args in (("migrate", "--noinput"), ("catalog", "refresh", "--pending")):
-            done = manage(*args, env=env)
-            assert done.returncode == 0, done.stderr
-        with celery_worker(env) as output, web_server(env) as url:
-            yield Portal(url, gh, gl, argo, root / "git", output)
+    with golden_portal(tmp_path_factory.mktemp("golden"), postgres) as portal:
+        yield portal
 
 
 def _completed(task: dict[str, Any], portal: Portal) -> None:
@@ -252,7 +131,7 @@ def test_the_demo_golden_paths_publish_to_the_local_git_root(
     task = portal.run(f"template:default/{template}", values)
     _completed(task, portal)
     bare = next(portal.git_root.rglob(f"{values['name']}.git"))
-    assert "catalog-info.yaml" in _tree(bare, "main")
+    assert "catalog-info.yaml" in tree(bare, "main")
     entity = portal.entity(kind, values["name"])
     assert ("ownedBy", "group:default/platform-team") in _relations(entity)
     annotations = entity["metadata"]["annotations"]

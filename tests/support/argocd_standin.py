@@ -9,6 +9,7 @@ application calls of Argo CD's REST API, answered in its shapes (grpc-gateway er
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from tests.support.standin_http import JsonHandler, serving
 TOKEN = "argocd-api-token-0123456789"
 USERNAME, PASSWORD = "admin", "argo-password"
 SESSION_TOKEN = "argocd-session-jwt"
+#: How long a call waits at a closed gate before it is answered anyway.
+GATE_TIMEOUT = 60
 #: Argo CD's grpc codes for the HTTP statuses the stand-in answers.
 _CODES = {400: 3, 401: 16, 403: 7, 404: 5, 409: 6}
 
@@ -40,6 +43,12 @@ class ArgoCDStandin:
     applications: dict[str, Any] = field(default_factory=dict)
     #: (method, path) -> (status, message) for the next such call.
     failures: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    #: Calls wait while this is cleared (up to ``GATE_TIMEOUT``), so a test can watch
+    #: a task while its deploy step is under way; open unless a test clears it.
+    gate: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self.gate.set()
 
     def app_config(self, base: dict[str, Any], login: bool = False) -> dict[str, Any]:
         """``base`` with this server as instance ``main`` (a token, or with ``login``
@@ -65,6 +74,7 @@ class _Handler(JsonHandler):
         self._answer(status, {"error": message, "code": _CODES.get(status, 2), "message": message})
 
     def do_POST(self) -> None:
+        self.argo.gate.wait(GATE_TIMEOUT)
         path = urlsplit(self.path).path
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         auth = self.headers.get("Authorization", "")
