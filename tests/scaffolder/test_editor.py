@@ -32,10 +32,10 @@ from scaffolder.editor_results import (
     run_record,
     run_view,
 )
+from tests.support.golden_paths import GOLDEN
 
-EXAMPLES = Path("/work/shared/examples")
-SEED = EXAMPLES / "seed-golden-path" / "template.yaml"
-BACKSTAGE = sorted((EXAMPLES / "backstage-templates").glob("*/template.yaml"))
+SEED = GOLDEN / "seed-golden-path" / "template.yaml"
+BACKSTAGE = sorted((GOLDEN / "backstage-templates").glob("*/template.yaml"))
 ACTIONS = {"fetch:template", "publish:github", "catalog:register", "argocd:create-resources",
            "debug:log"}  # fmt: skip
 

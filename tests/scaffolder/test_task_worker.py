@@ -119,8 +119,10 @@ def test_a_worker_killed_mid_step_leaves_the_task_failed_with_a_reason(
         wait_for(lambda: _status(portal) == "processing", "the worker to start the task",
                  timeout=60)  # fmt: skip
         task_id = _task(portal)[0]
-        running = [name.replace("-", "") for name in os.listdir(portal["TEST_WORK_DIR"])]
-        assert task_id in running, "the task has a workspace while it runs"
+        # The worker claims the task (processing) an instant before it makes the workspace.
+        wait_for(lambda: task_id in [name.replace("-", "")
+                                     for name in os.listdir(portal["TEST_WORK_DIR"])],
+                 "the task to have a workspace while it runs", timeout=30)  # fmt: skip
         _stop_worker(worker, signal.SIGKILL)
         restarted = _worker(portal)
         try:

@@ -12,15 +12,15 @@ import pytest
 import yaml
 
 from scaffolder.models import Task
+from tests.support.golden_paths import GOLDEN
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path(__file__).resolve().parents[4] / "shared" / "examples"
 PROJECT = Path(__file__).resolve().parents[3]
-BACKSTAGE = SHARED / "backstage-templates"
+BACKSTAGE = GOLDEN / "backstage-templates"
 DEMO = PROJECT / "catalog" / "demo"
 TEMPLATES = {
-    "seed-golden-path": SHARED / "seed-golden-path" / "template.yaml",
+    "seed-golden-path": GOLDEN / "seed-golden-path" / "template.yaml",
     "springboot-grpc-template": BACKSTAGE / "springboot-grpc-template" / "template.yaml",
     "docs-template": BACKSTAGE / "docs-template" / "template.yaml",
     "gitlab-merge-request": BACKSTAGE / "gitlab-merge-request" / "template.yaml",

@@ -22,11 +22,12 @@ from scaffolder import editor_views
 from scaffolder.editor_store import KEEP_FOR
 from scaffolder.models import Task
 from tests.catalog.conftest import register
+from tests.support.golden_paths import GOLDEN
 
 pytestmark = pytest.mark.django_db
 
 EDITOR = "/create/edit/"
-SEED = Path("/work/shared/examples/seed-golden-path")
+SEED = GOLDEN / "seed-golden-path"
 SEED_REF = "template:default/spring-boot-grpc-service"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 SEED_VALUES = {"serviceName": "order-service", "description": "Takes <orders>",
