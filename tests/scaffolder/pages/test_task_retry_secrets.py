@@ -12,7 +12,7 @@ from scaffolder.models import Task, TaskStatus
 from scaffolder.sealing import open_secrets
 from tests.scaffolder.pages.task_support import add_template, caller, page_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 #: Needs a token for its second step, which fails until ``later/`` exists.
 NEEDS_TOKEN = """\
