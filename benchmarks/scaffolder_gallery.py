@@ -13,12 +13,12 @@ p95 under 100 ms at 200 templates. Exits with status 1 when a page is over budge
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from shell_pages import setup_django
 
 BUDGET_MS = 100.0
 PAGES = {
@@ -28,25 +28,6 @@ PAGES = {
     "page 5": "/create/?page=5",
     "htmx filter": "/create/?tag=tag-1",
 }
-
-
-def setup_django(var: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("GREENROOM_VAR_DIR", var)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{var}/bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def templates_yaml(count: int) -> str:
