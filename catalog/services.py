@@ -57,6 +57,7 @@ __all__ = [
     "checked_target",
     "delete_entities",
     "delete_entity",
+    "entities_having",
     "entities_of_kind",
     "export_entities",
     "fetch_tree",
@@ -493,6 +494,15 @@ def entities_of_kind(kind: str) -> list[dict[str, Any]]:
     Not for the large kinds (components, users): those pages page in the database.
     """
     rows = (Entity.objects.served().filter(kind=kind.lower()).order_by("ref")
+            .values_list("final_json", flat=True))  # fmt: skip
+    return [json.loads(row) for row in rows]
+
+
+def entities_having(key: str) -> list[dict[str, Any]]:
+    """Every served entity that has the flattened field ``key`` (any value), e.g.
+    ``metadata.annotations.backstage.io/techdocs-ref``, ordered by ref, in one query
+    through the field index: how TechDocs finds the entities that have docs."""
+    rows = (Entity.objects.served().filter(fields__key=key.lower()).distinct().order_by("ref")
             .values_list("final_json", flat=True))  # fmt: skip
     return [json.loads(row) for row in rows]
 

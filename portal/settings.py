@@ -205,6 +205,7 @@ LOGGING = {
 CELERY_BEAT_SCHEDULE = {
     "catalog-refresh-due": {"task": "catalog.tasks.refresh_due", "schedule": 30},
     "scaffolder-janitor": {"task": "scaffolder.tasks.janitor", "schedule": 10},
+    "techdocs-sync-sites": {"task": "techdocs.tasks.sync_sites", "schedule": 60},
     "prune-finished-jobs": {
         "task": "portal.tasks.run_scheduled",
         "schedule": 24 * 3600,

@@ -8,6 +8,14 @@ class TechdocsConfig(AppConfig):
     verbose_name = "TechDocs"
 
     def ready(self) -> None:
-        from portal.plugins import NavItem, register_nav_item
+        from portal.jobs import register_runner
+        from portal.plugins import EntityContent, NavItem, register_entity_tab, register_nav_item
+        from techdocs.builds import BuildSiteJob, ImportSiteJob
+        from techdocs.reader_views import tab_context
+        from techdocs.references import has_docs
 
+        register_runner(BuildSiteJob)
+        register_runner(ImportSiteJob)
         register_nav_item(NavItem("docs", "Docs", "techdocs:index", icon="docs", weight=300))
+        register_entity_tab(EntityContent("docs", "Docs", "techdocs/entity_tab.html", weight=100,
+                                          applies_to=has_docs, get_context=tab_context))

@@ -17,6 +17,7 @@ __all__ = ["APP_CONFIG_SCHEMA", "validate_app_config"]
 
 _STRING = {"type": "string"}
 _NON_EMPTY = {"type": "string", "minLength": 1}
+_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}}
 _URL = {"type": "string", "pattern": r"^https?://[^\s/]+"}
 
 _GITHUB_AUTH_ENV = {
@@ -197,10 +198,58 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "builder": {"enum": ["local", "external"]},
-                "generator": {"type": "object"},
+                "generator": {
+                    "type": "object",
+                    "properties": {
+                        "runIn": {"enum": ["local"]},
+                        "mkdocs": {
+                            "type": "object",
+                            "properties": {
+                                "omitTechdocsCorePlugin": {"type": "boolean"},
+                                "disableExternalFonts": {"type": "boolean"},
+                                "dangerouslyAllowAdditionalPlugins": _NAMES,
+                                "dangerouslyAllowAdditionalExtensions": _NAMES,
+                                "dangerouslyAllowAdditionalKeys": _NAMES,
+                            },
+                        },
+                        "limits": {
+                            "type": "object",
+                            "properties": {
+                                "timeout": {"type": "number", "exclusiveMinimum": 0},
+                                "memoryMb": {"type": "integer", "minimum": 64},
+                            },
+                        },
+                    },
+                },
                 "publisher": {
                     "type": "object",
-                    "properties": {"type": {"enum": ["local", "awsS3"]}},
+                    "properties": {
+                        "type": {"enum": ["local", "awsS3"]},
+                        "local": {
+                            "type": "object",
+                            "properties": {"publishDirectory": _NON_EMPTY},
+                        },
+                        "awsS3": {
+                            "type": "object",
+                            "required": ["bucketName"],
+                            "properties": {
+                                "bucketName": _NON_EMPTY,
+                                "bucketRootPath": _STRING,
+                                "region": _STRING,
+                                "endpoint": _NON_EMPTY,
+                                "s3ForcePathStyle": {"type": "boolean"},
+                                "credentials": {
+                                    "type": "object",
+                                    "properties": {
+                                        "accessKeyId": _STRING,
+                                        "secretAccessKey": _STRING,
+                                    },
+                                },
+                            },
+                        },
+                    },
+                    "if": {"properties": {"type": {"const": "awsS3"}}, "required": ["type"]},
+                    "then": {"required": ["awsS3"]},
                 },
             },
         },

@@ -1,0 +1,1 @@
+"""Built docs pages made safe to show inside the portal: extract, sanitise, rewrite."""
