@@ -12,6 +12,7 @@ from django.core.files.storage import storages
 
 from portal.conf import storage_settings
 from tests.support.portal_process import manage, portal_env, web_server
+from tests.support.servers import s3_client
 
 PRODUCTION_SECRET = "prod-" + "x7Qm2vLp9RtZ" * 5
 
@@ -50,15 +51,6 @@ def test_gunicorn_serves_pages_and_compressed_static_files(tmp_path: Path) -> No
         assert css.status_code == 200
         assert css.headers.get("content-encoding") == "gzip"
         assert "immutable" in css.headers["cache-control"]
-
-
-def s3_client(endpoint: str):
-    import boto3
-
-    return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="test", aws_secret_access_key="test",
-    )  # fmt: skip
 
 
 @pytest.mark.services

@@ -153,3 +153,14 @@ def s3_server() -> Iterator[str]:
     command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     with _listening(command, port, "moto S3 server"):
         yield f"http://127.0.0.1:{port}"
+
+
+#: Credentials moto accepts (any will do); the tests pass them explicitly.
+S3_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
+
+
+def s3_client(endpoint: str):
+    """A boto3 S3 client for the test server at ``endpoint``."""
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **S3_CREDENTIALS)

@@ -3,8 +3,8 @@ local storage: what most TechDocs tests start from."""
 
 from __future__ import annotations
 
-import base64
 import textwrap
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +16,9 @@ from portal.models import Job
 from techdocs.models import DocsSite
 from techdocs.references import Triplet
 from techdocs.sites import BUILD_JOB, site_of
+from tests.support.docs_sites import PNG
+from tests.support.servers import S3_CREDENTIALS, s3_client
 
-#: A 1x1 PNG, for image tests.
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
 MKDOCS = """\
 site_name: Payments
 site_description: How the payments service works
@@ -72,8 +70,13 @@ def catalog_info(name: str, ref: str = "dir:.", extra: str = "") -> str:
 
 @dataclass
 class DocsRepos:
+    """Where the tests' repositories live and where their sites are published: a
+    directory (``published``) or a bucket on the test S3 server (``bucket``)."""
+
     root: Path
-    published: Path
+    published: Path | None = None
+    bucket: str = ""
+    endpoint: str = ""
 
     def write(self, name: str, files: dict[str, str | bytes]) -> Path:
         repo = self.root / name
@@ -97,17 +100,51 @@ class DocsRepos:
         return repo
 
 
+def _configure(settings, root: Path, publisher: dict) -> None:
+    settings.APP_CONFIG = {
+        **settings.APP_CONFIG,
+        "catalog": {"readableDirectories": [str(root)]},
+        "techdocs": {"builder": "local", "publisher": publisher},
+    }
+
+
 @pytest.fixture
 def repos(tmp_path: Path, settings) -> DocsRepos:
     root, published = tmp_path / "repos", tmp_path / "published"
     root.mkdir()
-    settings.APP_CONFIG = {
-        **settings.APP_CONFIG,
-        "catalog": {"readableDirectories": [str(root)]},
-        "techdocs": {"builder": "local",
-                     "publisher": {"type": "local", "local": {"publishDirectory": str(published)}}},
-    }  # fmt: skip
-    return DocsRepos(root, published)
+    _configure(settings, root, {"type": "local", "local": {"publishDirectory": str(published)}})
+    return DocsRepos(root, published=published)
+
+
+#: The folder of the bucket the S3 tests publish under (Backstage's bucketRootPath).
+S3_ROOT = "techdocs"
+
+
+@pytest.fixture
+def s3_repos(tmp_path: Path, settings, s3_endpoint: str) -> DocsRepos:
+    """As :func:`repos`, publishing to a new bucket on the test S3 server."""
+    root, bucket = tmp_path / "repos", f"docs-{uuid.uuid4().hex[:12]}"
+    root.mkdir()
+    s3_client(s3_endpoint).create_bucket(Bucket=bucket)
+    _configure(settings, root, {"type": "awsS3", "awsS3": {
+        "bucketName": bucket, "bucketRootPath": S3_ROOT, "endpoint": s3_endpoint,
+        "region": "us-east-1", "s3ForcePathStyle": True,
+        "credentials": {"accessKeyId": S3_CREDENTIALS["aws_access_key_id"],
+                        "secretAccessKey": S3_CREDENTIALS["aws_secret_access_key"]}}})  # fmt: skip
+    return DocsRepos(root, bucket=bucket, endpoint=s3_endpoint)
+
+
+def s3_objects(repos: DocsRepos, prefix: str) -> dict[str, bytes]:
+    """Every object under ``prefix`` in the repos' bucket, key (without ``prefix``) to
+    bytes, read with boto3 (not through the code under test)."""
+    client = s3_client(repos.endpoint)
+    found: dict[str, bytes] = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=repos.bucket,
+                                                                  Prefix=prefix):  # fmt: skip
+        for item in page.get("Contents", []):
+            body = client.get_object(Bucket=repos.bucket, Key=item["Key"])["Body"].read()
+            found[item["Key"].removeprefix(prefix)] = body
+    return found
 
 
 def site(name: str = "payments") -> DocsSite:

@@ -116,8 +116,9 @@ def denying_s3() -> Iterator[str]:
     server.shutdown()
 
 
-def test_s3_access_denied_keeps_the_published_site(repos: DocsRepos, reader: Client, settings,
-                                                   denying_s3: str, monkeypatch) -> None:
+def test_s3_access_denied_keeps_the_published_site(
+    repos: DocsRepos, reader: Client, settings, denying_s3: str, monkeypatch
+) -> None:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "greenroom")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-allowed")
     local = settings.APP_CONFIG["techdocs"]

@@ -38,10 +38,14 @@ def test_dir_refs_may_not_leave_the_catalog_files_folder(ref: str) -> None:
 
 
 def test_source_location_wins_over_the_managing_location() -> None:
-    annotations = {**FILE, "backstage.io/techdocs-ref": "dir:.",
-                   "backstage.io/source-location": "url:https://github.com/acme/pay/tree/main/"}
+    annotations = {
+        **FILE,
+        "backstage.io/techdocs-ref": "dir:.",
+        "backstage.io/source-location": "url:https://github.com/acme/pay/tree/main/",
+    }
     assert docs_source(entity(annotations)) == DocsSource(
-        "url", "https://github.com/acme/pay/tree/main")
+        "url", "https://github.com/acme/pay/tree/main"
+    )
 
 
 @pytest.mark.parametrize(("location", "ref", "target"), [
@@ -79,7 +83,8 @@ def test_dir_refs_resolve_inside_git_locations(location: str, ref: str, target: 
 def test_url_refs_are_read_as_given() -> None:
     ref = "url:https://github.com/acme/handbook/tree/main/docs-site"
     assert docs_source(entity({"backstage.io/techdocs-ref": ref})) == DocsSource(
-        "url", "https://github.com/acme/handbook/tree/main/docs-site")
+        "url", "https://github.com/acme/handbook/tree/main/docs-site"
+    )
 
 
 @pytest.mark.parametrize("annotations", [
