@@ -10,7 +10,6 @@ leave the site; every other scheme is dropped.
 
 from __future__ import annotations
 
-import html
 import posixpath
 from collections.abc import Callable
 from urllib.parse import quote, unquote, urlsplit
@@ -56,8 +55,13 @@ class UrlRewriter:
         return normal, parts.query, parts.fragment
 
     def rewrite(self, element: str, attribute: str, value: str) -> str | None:
-        """The portal URL for ``value`` of ``attribute`` on ``element``, or None to drop it."""
-        value = html.unescape(value).strip()
+        """The portal URL for ``value`` of ``attribute`` on ``element``, or None to drop it.
+
+        ``value`` is already entity-decoded (nh3 and lxml hand over attribute values as
+        a browser reads them) and is not decoded again: a second decoding turned query
+        strings such as ``?a=1&region=eu`` into ``?a=1®ion=eu`` (``&reg`` is an entity
+        even without ``;``), and the scheme check must see what the browser sees."""
+        value = value.strip()
         if not value:
             return None
         if value.startswith("#"):

@@ -14,111 +14,34 @@ the child server uses the session's PostgreSQL, so the client is checked on both
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.support.binaries import NODE_HINT, require_binary
+from tests.support.npm import installed, node_tools
 from tests.support.portal_process import celery_worker, manage, portal_env, web_server
 
 COMPAT_DIR = Path(__file__).resolve().parent
 SUITE = COMPAT_DIR / "catalog_client_suite.mjs"
-NPM_FILES = ("package.json", "package-lock.json")
-MIN_NODE_MAJOR = 20
 TOKEN = "compat-" + "Vq7rT2mZ" * 3
 ORIGINAL_DESCRIPTION = "description: Takes the money\n"
 REFRESHED_DESCRIPTION = "Takes the money, read again after refreshEntity"
-NPM_TIMEOUT = 300
 SUITE_TIMEOUT = 240
-#: npm failures that mean "no registry here", not "the lockfile is broken".
-OFFLINE = re.compile(r"ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH")
 
 
 pytestmark = pytest.mark.services
 
 
-def skip_or_fail(message: str) -> None:
-    """The convention of tests/support/binaries.py for anything else the test needs:
-    skip, unless ``GREENROOM_REQUIRE_SERVICES`` says a skip would hide a gap in CI."""
-    if os.environ.get("GREENROOM_REQUIRE_SERVICES", "") not in ("", "0"):
-        pytest.fail(message + " (GREENROOM_REQUIRE_SERVICES is set, so this is an error)")
-    pytest.skip(message)
-
-
-def node_tools() -> tuple[str, str]:
-    """Paths of ``node`` and ``npm``; the pinned client needs Node 20 or newer."""
-    node, npm = require_binary("node"), require_binary("npm")
-    version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
-    match = re.match(r"v(\d+)\.", version)
-    if not match or int(match.group(1)) < MIN_NODE_MAJOR:
-        skip_or_fail(f"node {version or '?'} is too old; {NODE_HINT}")
-    return node, npm
-
-
-def lockfile_key() -> str:
-    """Changes whenever the pinned dependencies do, so a stale install is never reused."""
-    digest = hashlib.sha256()
-    for name in NPM_FILES:
-        digest.update((COMPAT_DIR / name).read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def npm_ci(npm: str, directory: Path) -> None:
-    """``npm ci`` in ``directory``; skip (or fail in CI) when no registry is reachable."""
-    for name in NPM_FILES:
-        shutil.copy2(COMPAT_DIR / name, directory / name)
-    command = [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
-    result = subprocess.run(
-        command, cwd=directory, capture_output=True, text=True, timeout=NPM_TIMEOUT
-    )
-    if result.returncode == 0:
-        return
-    output = (result.stdout + result.stderr).strip()
-    if OFFLINE.search(output):
-        skip_or_fail(f"npm ci could not reach the npm registry: {output[-500:]}")
-    pytest.fail(f"npm ci failed in {directory}:\n{output}")
-
-
-def install_root(config: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The pytest cache (git-ignored, kept between runs), or a temporary directory
-    when the cache plugin is switched off."""
-    cache = getattr(config, "cache", None)
-    if cache is None:
-        return tmp_path_factory.mktemp("catalog-client-npm")
-    return Path(cache.mkdir("catalog-client-npm"))
-
-
 @pytest.fixture(scope="session")
-def node_modules(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The installed client, reused while the lockfile is unchanged.
-
-    Installed in a staging directory and renamed into place, so an interrupted
-    ``npm ci`` never leaves a half-installed tree that a later run would trust.
-    """
-    _, npm = node_tools()
-    root = install_root(request.config, tmp_path_factory)
-    target = root / f"npm-{lockfile_key()}"
-    if not (target / "node_modules" / "@backstage" / "catalog-client").is_dir():
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=root))
-        try:
-            npm_ci(npm, staging)
-            shutil.rmtree(target, ignore_errors=True)
-            staging.rename(target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    for old in root.glob("npm-*"):
-        if old != target:
-            shutil.rmtree(old, ignore_errors=True)
-    return target / "node_modules"
+def node_modules(request: pytest.FixtureRequest) -> Path:
+    """The client as ``package-lock.json`` pins it, reused while the lockfile is unchanged."""
+    return installed(request, COMPAT_DIR, "@backstage/catalog-client")
 
 
 def write_catalog(tmp_path: Path) -> Path:
