@@ -41,7 +41,7 @@ def storage_for(publisher: config.Publisher) -> Storage:
     if publisher.type != "awsS3":
         return FileSystemStorage(location=str(config.local_directory(publisher)),
                                  allow_overwrite=True)  # fmt: skip
-    from storages.backends.s3 import S3Storage
+    from techdocs.s3_storage import DocsS3Storage
 
     options: dict[str, Any] = {"bucket_name": publisher.bucket, "location": publisher.root_path,
                                "default_acl": None, "file_overwrite": True,
@@ -55,7 +55,7 @@ def storage_for(publisher: config.Publisher) -> Storage:
     if publisher.access_key_id:
         options["access_key"] = publisher.access_key_id
         options["secret_key"] = publisher.secret_access_key
-    return S3Storage(**options)
+    return DocsS3Storage(**options)
 
 
 def site_prefix(triplet: Triplet) -> str:

@@ -23,6 +23,7 @@ from techdocs.models import DocsPage
 from tests.support.docs_sites import PNG, write_site
 from tests.support.golden_paths import GOLDEN
 from tests.support.portal_process import PROJECT_DIR
+from tests.support.servers import s3_client
 from tests.techdocs.conftest import S3_ROOT, DocsRepos, build, catalog_info, s3_objects, site
 
 pytestmark = [pytest.mark.django_db, pytest.mark.services]
@@ -145,3 +146,17 @@ def test_a_changed_site_replaces_its_objects_and_removes_stale_ones(
     assert set(json.loads(after["techdocs_metadata.json"])["files"]) == set(after)
     gone = reader.get("/docs/default/component/payments/guide/setup/")
     assert gone.status_code == 404
+
+
+def test_objects_are_stored_with_their_own_type_and_no_encoding(s3_repos: DocsRepos) -> None:
+    """A CDN in front of the bucket serves what S3 stored: ``sitemap.xml.gz`` must stay a
+    gzip file, not XML with ``Content-Encoding: gzip`` (unzipped on the way out)."""
+    s3_repos.service()
+    assert build().status == JobStatus.COMPLETED
+    client = s3_client(s3_repos.endpoint)
+    expected = {"sitemap.xml.gz": "application/gzip", "index.html": "text/html",
+                "img/diagram.png": "image/png", "techdocs_metadata.json": "application/json"}
+    for name, content_type in expected.items():
+        head = client.head_object(Bucket=s3_repos.bucket, Key=f"{PREFIX}payments/{name}")
+        assert head["ContentType"] == content_type, name
+        assert "ContentEncoding" not in head, name
