@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,9 @@ from techdocs import config
 from techdocs.fetching import fetch_source, fingerprint
 from techdocs.generate.pipeline import generate
 from techdocs.generate.problems import DocsProblem, ProblemKind
-from techdocs.importing import import_version
+from techdocs.importing import VersionReader, import_version, store_version
 from techdocs.models import BuildState, DocsSite
-from techdocs.publish import publish_directory, remove_stale
+from techdocs.publish import SitePublisher, remove_stale
 from techdocs.references import Triplet, docs_source
 from techdocs.storage import docs_storage, list_keys, read_metadata, site_prefix
 
@@ -78,14 +79,24 @@ def build_site(site: DocsSite, log: Any, *, force: bool = False) -> dict[str, An
         changed = etag != site.source_etag
         _record(site, BuildState.BUILDING, _kept_problem(site), source_etag=etag,
                 **({"source_changed": timezone.now()} if changed else {}))  # fmt: skip
-        metadata = generate(tree, out, site_name=site.title or site.name, etag=etag,
-                            options=config.generator_options(), limits=config.build_limits(),
-                            log=lambda level, message: log.log(_level(level), "%s", message))
-        storage = docs_storage()
-        keys = publish_directory(storage, _triplet(site), out)
+        storage, stamp = docs_storage(), int(time.time() * 1000)
+        pages = VersionReader(site, stamp, out)
+        with SitePublisher(storage, _triplet(site), out) as publisher:
+
+            def written(name: str) -> None:  # uploaded and processed while mkdocs goes on
+                publisher.add(name)
+                pages.add(name)
+
+            metadata = generate(tree, out, site_name=site.title or site.name, etag=etag,
+                                options=config.generator_options(),
+                                limits=config.build_limits(), build_timestamp=stamp,
+                                on_file=written,
+                                log=lambda level, message: log.log(_level(level), "%s", message))
+            processed = pages.finish(metadata, metadata["files"],
+                                     lambda name: (out / name).read_bytes())  # fmt: skip
+            keys = publisher.finish()
         log.info("published %d files to %s", len(keys), site_prefix(_triplet(site)))
-        version = import_version(site, metadata, metadata["files"],
-                                 lambda name: (out / name).read_bytes(), origin="greenroom")
+        version = store_version(site, processed, origin="greenroom")
     removed = remove_stale(storage, _triplet(site), keys)
     log.info("%d pages live; %d old files removed", version.pages.count(), removed)
     return {"files": len(keys), "removed": removed, "etag": etag,

@@ -150,6 +150,11 @@ def _plugin_options(name: str, settings: Any, key: str) -> dict[str, Any] | None
         if not isinstance(target, str) or (":" in target and not target.startswith(
                 ("http://", "https://"))):  # fmt: skip
             refuse(f"{key}.redirect_maps.{source}", "must redirect to a page or an http(s) URL")
+        # The old page's redirect is written at site/<source>: it stays inside the site.
+        normal = posixpath.normpath(source)
+        if posixpath.isabs(source) or normal == ".." or normal.startswith("../") or \
+                "\x00" in source or ":" in source:  # fmt: skip
+            refuse(f"{key}.redirect_maps.{source}", "must be a page path inside the docs folder")
     return clean
 
 
@@ -188,7 +193,18 @@ def _confined(name: str, settings: dict[str, Any], docs: Path, key: str) -> dict
             refuse(key, "may not lift restrict_base_path or check_paths")
         settings = {**settings, "base_path": [str(docs)], "restrict_base_path": True,
                     "url_download": False, "check_paths": True}  # fmt: skip
-    if name in ("pymdownx.b64", "pymdownx.pathconverter") and "base_path" in settings:
+    if name == "pymdownx.b64":
+        # b64 embeds every image it finds under base_path or root_path (default: the
+        # checkout) unless restrict_path is lifted, when it embeds any image at all.
+        if settings.get("restrict_path") is False:
+            refuse(f"{key}.restrict_path", "may not be lifted: images are embedded from the "
+                   "docs folder only")  # fmt: skip
+        for option in ("base_path", "root_path"):
+            if option in settings:
+                inside(docs, str(settings[option]), f"{key}.{option}")
+        settings = {**settings, "base_path": str(docs), "root_path": str(docs),
+                    "restrict_path": True}  # fmt: skip
+    if name == "pymdownx.pathconverter" and "base_path" in settings:
         inside(docs, str(settings["base_path"]), f"{key}.base_path")
         settings = {**settings, "base_path": str(docs)}
     if name == "pymdownx.emoji":

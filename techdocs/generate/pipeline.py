@@ -67,9 +67,12 @@ def _authored_config(source: Path, site_name: str, log: Log) -> dict[str, Any]:
 
 def generate(source: Path, output: Path, *, site_name: str, etag: str = "",
              options: GeneratorOptions | None = None, limits: BuildLimits | None = None,
-             log: Log | None = None) -> dict[str, Any]:  # fmt: skip
+             log: Log | None = None, build_timestamp: int | None = None,
+             on_file: Callable[[str], None] | None = None) -> dict[str, Any]:  # fmt: skip
     """Build the docs in ``source`` into ``output`` (empty or new) and write Backstage's
-    ``techdocs_metadata.json`` there; return it. Raises DocsProblem."""
+    ``techdocs_metadata.json`` there; return it. ``build_timestamp`` (ms) defaults to
+    the end of the build; ``on_file`` hears of each file of the site (relative to
+    ``output``) as soon as mkdocs has written it. Raises DocsProblem."""
     log = log or (lambda _level, _message: None)
     check_tree(source, max_files=MAX_SOURCE_FILES, max_bytes=MAX_SOURCE_BYTES)
     clean = clean_config(_authored_config(source, site_name, log), docs_root=source,
@@ -80,13 +83,13 @@ def generate(source: Path, output: Path, *, site_name: str, etag: str = "",
     output.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     run_mkdocs(clean.config, project_dir=source, site_dir=output, limits=limits or BuildLimits(),
-               on_log=log)  # fmt: skip
-    metadata = _metadata(output, etag)
+               on_log=log, on_file=on_file)  # fmt: skip
+    metadata = _metadata(output, etag, build_timestamp or int(time.time() * 1000))
     log("info", f"built {len(metadata['files'])} files in {time.monotonic() - started:.1f} s")
     return metadata
 
 
-def _metadata(output: Path, etag: str) -> dict[str, Any]:
+def _metadata(output: Path, etag: str, build_timestamp: int) -> dict[str, Any]:
     """techdocs-core's ``site_name``/``site_description`` plus what Backstage's
     generator adds: ``build_timestamp`` (ms), ``files``, ``etag`` and ``engine``."""
     path = output / METADATA_FILE
@@ -97,7 +100,7 @@ def _metadata(output: Path, etag: str) -> dict[str, Any]:
                           f"the build wrote no valid {METADATA_FILE} (is the techdocs-core "
                           "plugin enabled?)") from None  # fmt: skip
     files = sorted(p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file())
-    metadata.update(build_timestamp=int(time.time() * 1000), files=files, etag=etag,
+    metadata.update(build_timestamp=build_timestamp, files=files, etag=etag,
                     engine="mkdocs")  # fmt: skip
     path.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
     return metadata

@@ -10,9 +10,11 @@ long is killed with its whole process group.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
+import secrets
 import shutil
 import signal
 import subprocess
@@ -32,6 +34,9 @@ __all__ = ["BOOTSTRAP", "BuildLimits", "child_environment", "isolated_network", 
 
 BOOTSTRAP = Path(__file__).with_name("_bootstrap.py")
 Log = Callable[[str, str], None]
+FileHook = Callable[[str], None]
+#: Starts the child's line for each file of the site it has finished writing.
+FILE_NOTICE = "greenroom-file-written"
 
 
 @dataclass(frozen=True)
@@ -78,9 +83,43 @@ def _read_lines(pipe: Any, lines: queue.Queue[str | None]) -> None:
     lines.put(None)
 
 
-def _follow(process: subprocess.Popen[bytes], lines: queue.Queue[str | None], on_log: Log,
-            timeout: float) -> int:  # fmt: skip
-    """Pass the child's log lines to ``on_log`` in this thread (it writes job log rows,
+class _ChildOutput:
+    """What the child prints: log lines, passed to ``on_log``, and notices of the
+    files it has written (``<notice> <path>``, the notice a per-build secret so no log
+    line can pose as one), counted against the limits and passed to ``on_file``. A
+    build that writes more than it may is stopped as it happens, not at the end."""
+
+    def __init__(self, site_dir: Path, limits: BuildLimits, on_log: Log,
+                 on_file: FileHook | None) -> None:  # fmt: skip
+        self.site_dir, self.limits, self.on_log, self.on_file = site_dir, limits, on_log, on_file
+        self.notice = f"{FILE_NOTICE}-{secrets.token_hex(8)} "
+        self.files, self.bytes = 0, 0
+
+    def __call__(self, line: str) -> None:
+        if not line.startswith(self.notice):
+            self.on_log(*_level(line))
+            return
+        name = line[len(self.notice):]
+        path = self.site_dir / name
+        if not path.resolve().is_relative_to(self.site_dir.resolve()) or not path.is_file():
+            return
+        self.files += 1
+        self.bytes += path.stat().st_size
+        if self.files > self.limits.max_output_files or self.bytes > self.limits.max_output_bytes:
+            raise _too_large(self.files, self.bytes)
+        if self.on_file:
+            self.on_file(name)
+
+
+def _too_large(files: int, size: int) -> DocsProblem:
+    return DocsProblem(ProblemKind.TOO_LARGE,
+                       f"the built site has {files} files and {size // 2**20} MiB, more "
+                       "than a docs build may write")  # fmt: skip
+
+
+def _follow(process: subprocess.Popen[bytes], lines: queue.Queue[str | None],
+            handle: Callable[[str], None], timeout: float) -> int:  # fmt: skip
+    """Pass the child's lines to ``handle`` in this thread (it writes job log rows,
     which must use this thread's database connection) until the child is done; kill
     its process group at the deadline."""
     deadline = time.monotonic() + timeout
@@ -88,8 +127,7 @@ def _follow(process: subprocess.Popen[bytes], lines: queue.Queue[str | None], on
     while not finished:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            _stop(process)
             raise DocsProblem(ProblemKind.TIMEOUT,
                               f"the docs build took longer than {timeout:g} s and was stopped "
                               "(techdocs.generator.limits.timeout)")  # fmt: skip
@@ -100,8 +138,15 @@ def _follow(process: subprocess.Popen[bytes], lines: queue.Queue[str | None], on
         if line is None:
             finished = True
         else:
-            on_log(*_level(line))
+            handle(line)
     return process.wait(timeout=max(deadline - time.monotonic(), 1))
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill the build's whole process group (it is its own session) and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _output_size(site_dir: Path) -> tuple[int, int]:
@@ -110,11 +155,13 @@ def _output_size(site_dir: Path) -> tuple[int, int]:
 
 
 def run_mkdocs(config: dict[str, Any], *, project_dir: Path, site_dir: Path,
-               limits: BuildLimits = BuildLimits(), on_log: Log | None = None) -> None:  # fmt: skip
+               limits: BuildLimits = BuildLimits(), on_log: Log | None = None,
+               on_file: FileHook | None = None) -> None:  # fmt: skip
     """Build ``config`` (from `mkdocs_config.clean_config`) into ``site_dir``; raises
-    DocsProblem for a refused, failed, too long or too large build."""
-    on_log = on_log or (lambda _level, _message: None)
+    DocsProblem for a refused, failed, too long or too large build. ``on_file`` hears
+    of each file (relative to ``site_dir``) as soon as mkdocs has written it."""
     site_dir.mkdir(parents=True, exist_ok=True)
+    output = _ChildOutput(site_dir, limits, on_log or (lambda _level, _message: None), on_file)
     with tempfile.TemporaryDirectory(prefix="greenroom-mkdocs-") as private_dir:
         private = Path(private_dir)
         request, result = private / "request.json", private / "result.json"
@@ -122,7 +169,8 @@ def run_mkdocs(config: dict[str, Any], *, project_dir: Path, site_dir: Path,
             "config": config, "project": str(project_dir.resolve()),
             "site_dir": str(site_dir.resolve()), "private": str(private), "result": str(result),
             "memory": limits.memory_bytes, "timeout": limits.timeout_seconds,
-            "max_output_bytes": limits.max_output_bytes}))  # fmt: skip
+            "max_output_bytes": limits.max_output_bytes,
+            "notice": output.notice.strip()}))  # fmt: skip
         command = [*isolated_network(), sys.executable, "-I", "-X", "utf8", str(BOOTSTRAP),
                    str(request)]  # fmt: skip
         process = subprocess.Popen(command, cwd=project_dir, env=child_environment(private),
@@ -131,14 +179,18 @@ def run_mkdocs(config: dict[str, Any], *, project_dir: Path, site_dir: Path,
         lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=_read_lines, args=(process.stdout, lines), daemon=True).start()
         started = time.monotonic()
-        code = _follow(process, lines, on_log, limits.timeout_seconds)
+        try:
+            code = _follow(process, lines, output, limits.timeout_seconds)
+        except BaseException:
+            # The worker gave up first (Celery's soft time limit, a failure writing a log
+            # line): the build must not outlive it.
+            _stop(process)
+            raise
         if code != 0:
             raise _failure(result, code, time.monotonic() - started)
     files, size = _output_size(site_dir)
     if files > limits.max_output_files or size > limits.max_output_bytes:
-        raise DocsProblem(ProblemKind.TOO_LARGE,
-                          f"the built site has {files} files and {size // 2**20} MiB, more "
-                          "than a docs build may write")  # fmt: skip
+        raise _too_large(files, size)
 
 
 def _failure(result: Path, code: int, seconds: float) -> DocsProblem:
