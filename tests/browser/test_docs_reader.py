@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from tests.support.browser import browser_portal, chromium, expect, fits, screenshot, sign_in
+from tests.support.docs_sites import write_files
 from tests.techdocs.conftest import catalog_info
 
 pytestmark = pytest.mark.services
@@ -74,14 +75,7 @@ def docs_portal_config(root: Path, sites: dict[str, dict[str, str | bytes]]) -> 
     repos = root / "repos"
     locations = []
     for name, files in sites.items():
-        repo = repos / name
-        for relative, content in {"catalog-info.yaml": catalog_info(name), **files}.items():
-            path = repo / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
+        repo = write_files(repos / name, {"catalog-info.yaml": catalog_info(name), **files})
         locations.append({"type": "file", "target": str(repo / "catalog-info.yaml")})
     config = {
         "app": {"title": "Docs reader", "baseUrl": "http://127.0.0.1"},

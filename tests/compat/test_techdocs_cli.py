@@ -47,7 +47,8 @@ from tests.support.docs_sites import PNG
 from tests.support.npm import installed, node_tools, skip_or_fail
 from tests.support.servers import S3_CREDENTIALS
 from tests.techdocs.conftest import S3_ROOT, DocsRepos, build, catalog_info, s3_objects, site
-from tests.techdocs.conftest import s3_repos as s3_repos  # the fixture, used by name
+from tests.techdocs.conftest import reader as reader  # the fixtures, used by name
+from tests.techdocs.conftest import s3_repos as s3_repos
 
 PACKAGE_DIR = Path(__file__).resolve().parent / "techdocs"
 READER = PACKAGE_DIR / "backstage_reader.cjs"
@@ -97,12 +98,6 @@ def cli_modules(request: pytest.FixtureRequest) -> Path:
     lockfile is unchanged."""
     return installed(request, PACKAGE_DIR, "@techdocs/cli")
 
-
-@pytest.fixture
-def reader(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
 
 
 def write_docs(root: Path) -> Path:

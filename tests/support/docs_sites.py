@@ -63,6 +63,18 @@ def _mkdocs_yml(name: str, pages: int) -> str:
     return "\n".join(lines)
 
 
+def write_files(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path to text or bytes) under ``root``; returns it."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+    return root
+
+
 def write_site(root: Path, pages: int = 200, name: str = "Generated handbook") -> Path:
     """Write a site of ``pages`` pages into ``root`` (``mkdocs.yml`` and ``docs/``)."""
     docs = root / "docs"

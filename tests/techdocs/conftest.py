@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from catalog import services as catalog
 from portal.jobs import run_now
@@ -16,7 +17,7 @@ from portal.models import Job
 from techdocs.models import DocsSite
 from techdocs.references import Triplet
 from techdocs.sites import BUILD_JOB, site_of
-from tests.support.docs_sites import PNG
+from tests.support.docs_sites import PNG, write_files
 from tests.support.servers import S3_CREDENTIALS, s3_client
 
 MKDOCS = """\
@@ -79,15 +80,7 @@ class DocsRepos:
     endpoint: str = ""
 
     def write(self, name: str, files: dict[str, str | bytes]) -> Path:
-        repo = self.root / name
-        for relative, content in files.items():
-            path = repo / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                path.write_bytes(content)
-            else:
-                path.write_text(content)
-        return repo
+        return write_files(self.root / name, files)
 
     def service(self, name: str = "payments", **overrides: str | bytes | None) -> Path:
         """A repository with a catalog file and a small docs site, registered."""
@@ -106,6 +99,13 @@ def _configure(settings, root: Path, publisher: dict) -> None:
         "catalog": {"readableDirectories": [str(root)]},
         "techdocs": {"builder": "local", "publisher": publisher},
     }
+
+
+@pytest.fixture
+def reader(admin_user) -> Client:
+    client = Client()
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

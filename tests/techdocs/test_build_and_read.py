@@ -19,12 +19,6 @@ pytestmark = pytest.mark.django_db
 READER = "/docs/default/component/payments/"
 
 
-@pytest.fixture
-def reader(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
 
 def test_a_build_publishes_backstages_layout(repos: DocsRepos) -> None:
     repos.service()

@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 TAB = "/catalog/default/component/payments/docs"
 
 
-@pytest.fixture
-def reader(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
 
 def _break_and_check(repos: DocsRepos, reader: Client, breaks, headline: str) -> Path:
     """Build a good version, break the source, build: the tab explains, keeps the

@@ -46,12 +46,6 @@ TEMPLATES = {
 }  # fmt: skip
 
 
-@pytest.fixture
-def reader(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
 
 def _scaffold(template_dir: Path, values: dict[str, Any], target: Path) -> None:
     """What the scaffolder renders from the template for ``values`` (a dry run: every

@@ -49,7 +49,7 @@ from techdocs.generate.source_tree import check_tree
 from techdocs.models import BuildState
 from techdocs.publish import publish_directory
 from techdocs.references import Triplet
-from tests.support.docs_sites import PNG, write_site
+from tests.support.docs_sites import PNG, write_files, write_site
 from tests.techdocs.conftest import DocsRepos, build, site
 
 MINIMAL = "site_name: Handbook\nplugins:\n  - techdocs-core\n"
@@ -83,17 +83,6 @@ def _portal_secret_absent(log: Log, *texts: str, output: Path) -> None:
     assert not output.exists() or leaks(secret, output) == []
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for relative, content in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
-    return root
-
-
 def _path_of(name: str) -> str:
     head, _, extension = name.rpartition("__")
     return f"{head.replace('__', '/')}.{extension}"
@@ -103,12 +92,13 @@ def repo_with(tmp_path: Path, mkdocs_yml: str, **files: str | bytes) -> Path:
     """``tmp_path/repo`` with ``mkdocs_yml``, ``docs/index.md`` and ``files``, named with
     ``__`` for ``/`` and the last ``__`` for ``.`` (``docs__img__a__png``: docs/img/a.png)."""
     extra = {_path_of(name): content for name, content in files.items()}
-    return write(tmp_path / "repo", {"mkdocs.yml": mkdocs_yml, "docs/index.md": HOME, **extra})
+    return write_files(tmp_path / "repo",
+                       {"mkdocs.yml": mkdocs_yml, "docs/index.md": HOME, **extra})  # fmt: skip
 
 
 def outside_secret(tmp_path: Path, token: str) -> Path:
     """A file outside any docs tree holding ``token``."""
-    return write(tmp_path / "outside", {"secret.txt": f"{token}\n"}) / "secret.txt"
+    return write_files(tmp_path / "outside", {"secret.txt": f"{token}\n"}) / "secret.txt"
 
 
 class Log:
@@ -195,7 +185,7 @@ def fake_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, body: str) -> No
 def test_g1_hooks_are_refused_and_never_imported(tmp_path: Path, token: str, hook: str) -> None:
     marker = tmp_path / "hook-ran"
     evil = EVIL_PY.format(announce=f"HOOK-{token}", marker=str(marker))
-    outside = write(tmp_path / "outside", {"evil.py": evil}) / "evil.py"
+    outside = write_files(tmp_path / "outside", {"evil.py": evil}) / "evil.py"
     hook = str(outside) if hook == "OUTSIDE" else hook
     repo = repo_with(tmp_path, f"{MINIMAL}hooks:\n  - {hook}\n", evil__py=evil, docs__evil__py=evil)
     problem, log = refused(repo, tmp_path / "site")
@@ -231,12 +221,12 @@ def test_g1_the_sandbox_alone_stops_a_hook(tmp_path: Path, token: str, where: st
 
 @pytest.mark.parametrize("form", ["relative", "absolute", "literal"])
 def test_g2_inherit_is_refused(tmp_path: Path, token: str, form: str) -> None:
-    secrets = write(tmp_path / "srv", {"secrets.yml": f"site_description: {token}\n"}) / \
+    secrets = write_files(tmp_path / "srv", {"secrets.yml": f"site_description: {token}\n"}) / \
         "secrets.yml"  # fmt: skip
     repo = tmp_path / "checkouts" / "a" / "repo"
     target = {"relative": os.path.relpath(secrets, repo), "absolute": str(secrets),
               "literal": "../../../../srv/secrets.yml"}[form]  # fmt: skip
-    write(repo, {"mkdocs.yml": f"INHERIT: {target}\n{MINIMAL}", "docs/index.md": HOME})
+    write_files(repo, {"mkdocs.yml": f"INHERIT: {target}\n{MINIMAL}", "docs/index.md": HOME})
     if form != "literal":  # the canary: mkdocs joins the path and reads the file
         assert load_config(str(repo / "mkdocs.yml"))["site_description"] == token
     output = tmp_path / "site"
@@ -283,7 +273,7 @@ def test_g3_python_tags_are_refused_before_anything_runs(tmp_path: Path, yaml_te
 def test_g3_marker_mappings_name_only_allowed_objects(tmp_path: Path) -> None:
     """The clean config carries allowed names as ``{"!!python/name": ...}`` mappings; an
     author writing that mapping by hand names nothing more."""
-    docs = write(tmp_path / "repo", {"docs/index.md": HOME}) / "docs"
+    docs = write_files(tmp_path / "repo", {"docs/index.md": HOME}) / "docs"
 
     def clean(text: str) -> dict[str, Any]:
         return clean_config(load_mkdocs_yaml(text), docs_root=docs.parent,
@@ -378,7 +368,7 @@ def test_g4_the_build_process_gets_no_secrets(tmp_path: Path, token: str,
 @pytest.mark.parametrize("docs_dir", ["../../etc/", "/etc", "..", "docs/../../outside",
                                       "../outside", "OUTSIDE", "C:/outside"])  # fmt: skip
 def test_g5_docs_dir_must_stay_in_the_checkout(tmp_path: Path, token: str, docs_dir: str) -> None:
-    outside = write(tmp_path / "outside", {"index.md": f"# {token}\n"})
+    outside = write_files(tmp_path / "outside", {"index.md": f"# {token}\n"})
     docs_dir = str(outside) if docs_dir == "OUTSIDE" else docs_dir
     problem, _log = refused(repo_with(tmp_path, f"{MINIMAL}docs_dir: {docs_dir}\n"),
                             tmp_path / "site")  # fmt: skip
@@ -388,8 +378,8 @@ def test_g5_docs_dir_must_stay_in_the_checkout(tmp_path: Path, token: str, docs_
 
 
 def test_g5_a_symlinked_docs_folder_is_refused(tmp_path: Path, token: str) -> None:
-    outside = write(tmp_path / "outside", {"index.md": f"# {token}\n"})
-    repo = write(tmp_path / "repo", {"mkdocs.yml": MINIMAL})
+    outside = write_files(tmp_path / "outside", {"index.md": f"# {token}\n"})
+    repo = write_files(tmp_path / "repo", {"mkdocs.yml": MINIMAL})
     (repo / "docs").symlink_to(outside, target_is_directory=True)
     problem, _log = refused(repo, tmp_path / "site")
     assert problem.kind == ProblemKind.REFUSED_FILE and problem.key == "docs"
@@ -706,7 +696,7 @@ def test_g12_b64_embeds_images_of_the_docs_folder_only(tmp_path: Path, token: st
                      secret__png=secret_png, docs__img__ok__png=PNG,
                      docs__index__md="# Home\n\n![ok](img/ok.png) ![root](secret.png) "
                                      "![up](../secret.png) ![far](../../outside/secret.png)\n")
-    write(tmp_path / "outside", {"secret.png": secret_png})
+    write_files(tmp_path / "outside", {"secret.png": secret_png})
     clean = clean_config(load_mkdocs_yaml((repo / "mkdocs.yml").read_text()), docs_root=repo,
                          site_name_default="x")  # fmt: skip
     docs = str((repo / "docs").resolve())
@@ -939,7 +929,7 @@ def test_g16_a_fetched_source_with_a_leaking_link_keeps_the_last_good_site(
 
 def test_g16_the_publisher_never_follows_links(tmp_path: Path, token: str) -> None:
     secret = outside_secret(tmp_path, token)
-    built_site = write(tmp_path / "built", {METADATA_FILE: json.dumps({"site_name": "a"}),
+    built_site = write_files(tmp_path / "built", {METADATA_FILE: json.dumps({"site_name": "a"}),
                                             "index.html": "<p>ok</p>"})  # fmt: skip
     (built_site / "leak.txt").symlink_to(secret)
     (built_site / "assets").symlink_to(secret.parent, target_is_directory=True)
@@ -1142,7 +1132,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("guards")
     token = f"greenroom-secret-{uuid.uuid4().hex}"
     secret = outside_secret(root, token)
-    repo = write(root / "repo", {"mkdocs.yml": MINIMAL, "docs/index.md": HOME,
+    repo = write_files(root / "repo", {"mkdocs.yml": MINIMAL, "docs/index.md": HOME,
                                  "private.txt": token})  # fmt: skip
     (repo / "docs" / "leak.md").symlink_to(secret)
     site_dir, private = root / "site", root / "private"

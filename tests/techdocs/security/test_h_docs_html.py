@@ -416,12 +416,6 @@ SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)">'
        b"<script>alert(document.cookie)</script><circle r='4'/></svg>")  # fmt: skip
 HTML_AS_PNG = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
-@pytest.fixture
-def reader(admin_user) -> Client:
-    client = Client()
-    client.force_login(admin_user)
-    return client
-
 
 @pytest.fixture
 def xss_site(repos: DocsRepos):
