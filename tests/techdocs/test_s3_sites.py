@@ -1,8 +1,8 @@
 """Real docs sites through the whole pipeline to a real S3 server (moto's, started by
 the tests): the docs skeletons of Backstage's templates and of the guide's golden path
-as the scaffolder renders them, Greenroom's own ``docs/``, and a generated 200-page
-site. Each is fetched, built, published in Backstage's layout and rendered in the
-portal from what the bucket holds."""
+as the scaffolder renders them, Greenroom's own ``docs/``, a generated 200-page site
+and the demo catalog's handbook. Each is fetched, built, published in Backstage's
+layout and rendered in the portal from what the bucket holds."""
 
 from __future__ import annotations
 
@@ -111,6 +111,17 @@ def test_greenroom_s_own_docs(s3_repos: DocsRepos, reader: Client) -> None:
     assert metadata["site_name"] == "Greenroom"
     status = reader.get("/docs/default/component/greenroom/development/status/")
     assert "Development status" in status.content.decode()
+
+
+def test_the_demo_catalog_s_handbook(s3_repos: DocsRepos, reader: Client) -> None:
+    """What a new user opens first after ``make run``."""
+    repo = s3_repos.root / "handbook"
+    shutil.copytree(PROJECT_DIR / "catalog" / "demo" / "greenroom" / "handbook", repo)
+    name = _register(repo)
+    metadata = _published_and_rendered(s3_repos, reader, name)
+    assert metadata["site_name"]
+    tab = reader.get(f"/catalog/default/component/{name}/docs").content.decode()
+    assert "Developer handbook" in tab
 
 
 def test_a_generated_200_page_site(s3_repos: DocsRepos, reader: Client) -> None:
