@@ -6,6 +6,8 @@ so a failed or interrupted upload never removes a published file."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -19,7 +21,7 @@ from django.core.files.storage import Storage
 from techdocs.built_files import SeenFiles
 from techdocs.generate.problems import DocsProblem, ProblemKind
 from techdocs.references import Triplet
-from techdocs.storage import METADATA_FILE, list_keys, site_prefix, storage_problem
+from techdocs.storage import METADATA_FILE, list_keys, list_objects, site_prefix, storage_problem
 
 __all__ = ["UPLOAD_THREADS", "SitePublisher", "publish_directory", "read_local_metadata",
            "remove_stale"]  # fmt: skip
@@ -53,13 +55,16 @@ def _site_files(directory: Path) -> list[str]:
 
 
 class SitePublisher:
-    """Uploads a site into storage while it is being built: each file as soon as the
-    build reports it written (:meth:`add`), then at :meth:`finish` whatever is new or
-    changed since, and ``techdocs_metadata.json`` last. The uploads overlap the build
-    instead of following it; a file is sent again if it changed after it was sent.
+    """Uploads a site into storage while it is being built, without ever changing what
+    the published version holds before the build has succeeded.
 
-    Used as a context manager: leaving it without :meth:`finish` (a failed build)
-    cancels the uploads not yet started."""
+    During the build (:meth:`add`, as mkdocs reports each file written) only files
+    the published version does not have are sent. At :meth:`finish` the rest follow:
+    files that changed since they were sent, files the published version has with
+    other bytes (files with the same bytes, by the S3 ETag, are not sent again), then
+    ``techdocs_metadata.json`` last. Leaving without :meth:`finish` (a failed build)
+    cancels what has not started and removes what the build added, so storage is as
+    it was."""
 
     def __init__(self, storage: Storage, triplet: Triplet, directory: Path) -> None:
         self.storage, self.triplet, self.directory = storage, triplet, directory
@@ -67,20 +72,29 @@ class SitePublisher:
         self._pool = ThreadPoolExecutor(UPLOAD_THREADS, thread_name_prefix="docs-upload")
         self._files = SeenFiles(directory)
         self._pending: list[Future[None]] = []
+        self._live: dict[str, str | None] | None = None
+        self._listing_failed = False
+        self._added: set[str] = set()
+        self._finished = False
 
     def __enter__(self) -> SitePublisher:
         return self
 
     def __exit__(self, *_exc: object) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+        if not self._finished:
+            self._remove_added()
 
     def add(self, name: str) -> None:
-        """Start uploading the built file ``name`` (relative to the directory) unless
-        it was sent as it is now; anything but a regular file inside it is ignored."""
-        path = self._files.take(name) if name != METADATA_FILE else None
+        """Start uploading the built file ``name`` (relative to the directory) if the
+        published version has no such file; anything but a regular file is ignored."""
+        if name == METADATA_FILE or self._published_now() is None or \
+                self.prefix + name in self._published_now():  # fmt: skip
+            return
+        path = self._files.take(name)
         if path is not None:
-            self._pending.append(self._pool.submit(_upload, self.storage, self.prefix + name,
-                                                   path))  # fmt: skip
+            self._added.add(self.prefix + name)
+            self._submit(name, path)
 
     def finish(self) -> set[str]:
         """Send what is left, then the metadata; return the keys the site now has (for
@@ -89,8 +103,11 @@ class SitePublisher:
         names = _site_files(self.directory)
         try:
             self._wait()
+            published = self._published()
             for name in names:
-                self.add(name)
+                path = self._files.take(name)
+                if path is not None and not _same(published.get(self.prefix + name), path):
+                    self._submit(name, path)
             self._wait()
             _save(self.storage, self.prefix + METADATA_FILE,
                   ContentFile(json.dumps(metadata, ensure_ascii=False).encode()))  # fmt: skip
@@ -98,12 +115,46 @@ class SitePublisher:
             raise
         except Exception as exc:
             raise storage_problem(exc, f"publishing {self.triplet.path}") from exc
+        self._finished = True
         return {self.prefix + name for name in names} | {self.prefix + METADATA_FILE}
+
+    def _published(self) -> dict[str, str | None]:
+        """The keys storage holds for the site now, with their digests (listed once)."""
+        if self._live is None:
+            self._live = dict(list_objects(self.storage, self.prefix))
+        return self._live
+
+    def _published_now(self) -> dict[str, str | None] | None:
+        """As :meth:`_published` during the build, or None when storage cannot be
+        listed: then nothing is sent before :meth:`finish`, which reports the error."""
+        if self._listing_failed:
+            return None
+        try:
+            return self._published()
+        except Exception:
+            self._listing_failed = True
+            return None
+
+    def _submit(self, name: str, path: Path) -> None:
+        self._pending.append(self._pool.submit(_upload, self.storage, self.prefix + name, path))
 
     def _wait(self) -> None:
         pending, self._pending = self._pending, []
         for upload in pending:
             upload.result()
+
+    def _remove_added(self) -> None:
+        """Best effort: the files a failed build added are removed; any left (storage
+        failing too) are stale keys the next successful build removes."""
+        for key in sorted(self._added):
+            with contextlib.suppress(Exception):
+                self.storage.delete(key)
+
+
+def _same(digest: str | None, path: Path) -> bool:
+    """Whether storage's digest of a key is the MD5 of the built file's bytes."""
+    return digest is not None and hashlib.md5(path.read_bytes(), usedforsecurity=False
+                                              ).hexdigest() == digest  # fmt: skip
 
 
 def publish_directory(storage: Storage, triplet: Triplet, directory: Path) -> set[str]:

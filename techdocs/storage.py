@@ -22,8 +22,8 @@ from techdocs.generate.pipeline import METADATA_FILE
 from techdocs.generate.problems import DocsProblem, ProblemKind
 from techdocs.references import Triplet
 
-__all__ = ["METADATA_FILE", "docs_storage", "file_key", "list_keys", "read_metadata",
-           "site_prefix", "storage_for", "storage_problem"]  # fmt: skip
+__all__ = ["METADATA_FILE", "docs_storage", "file_key", "list_keys", "list_objects",
+           "read_metadata", "site_prefix", "storage_for", "storage_problem"]  # fmt: skip
 
 #: A metadata file larger than this is not a site's (200 pages list ~250 files).
 MAX_METADATA_BYTES = 8 * 1024 * 1024
@@ -77,14 +77,24 @@ def file_key(triplet: Triplet, path: str) -> str | None:
 def list_keys(storage: Storage, prefix: str) -> Iterator[str]:
     """Every key under ``prefix`` (paginated on S3: a listing is never cut short, which
     left stale files behind in Backstage before 2.0.0)."""
+    for key, _digest in list_objects(storage, prefix):
+        yield key
+
+
+def list_objects(storage: Storage, prefix: str) -> Iterator[tuple[str, str | None]]:
+    """Every key under ``prefix`` with the MD5 hex digest of its bytes where storage
+    says it for free (an S3 ETag of a single PUT), else None."""
     bucket = getattr(storage, "bucket", None)
     if bucket is not None:
         root = storage.location.strip("/")  # type: ignore[attr-defined]
         full = f"{root}/{prefix}" if root else prefix
         for item in bucket.objects.filter(Prefix=full):
-            yield item.key[len(root) + 1:] if root else item.key
+            etag = (item.e_tag or "").strip('"')
+            yield (item.key[len(root) + 1:] if root else item.key,
+                   etag if len(etag) == 32 and "-" not in etag else None)  # fmt: skip
         return
-    yield from _walk(storage, prefix.rstrip("/"))
+    for key in _walk(storage, prefix.rstrip("/")):
+        yield key, None
 
 
 def _walk(storage: Storage, directory: str) -> Iterator[str]:

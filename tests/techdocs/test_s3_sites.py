@@ -165,3 +165,25 @@ def test_objects_are_stored_with_their_own_type_and_no_encoding(s3_repos: DocsRe
         head = client.head_object(Bucket=s3_repos.bucket, Key=f"{PREFIX}payments/{name}")
         assert head["ContentType"] == content_type, name
         assert "ContentEncoding" not in head, name
+
+
+def test_a_rebuild_sends_only_the_files_that_changed(s3_repos: DocsRepos, monkeypatch) -> None:
+    """Objects whose ETag is the MD5 of the built file are not uploaded again (the
+    sitemap carries the build's date, so it may change when midnight passes)."""
+    from techdocs.storage import docs_storage
+
+    repo = s3_repos.service()
+    assert build().status == JobStatus.COMPLETED
+    (repo / "docs" / "guide" / "setup.md").write_text("# Setup\n\nChanged.\n")
+    storage, sent = docs_storage(), []
+    original = storage._save
+    monkeypatch.setattr(storage, "_save", lambda name, content: (sent.append(name),
+                                                                  original(name, content))[1])
+    assert build().status == JobStatus.COMPLETED
+    objects = s3_objects(s3_repos, f"{PREFIX}payments/")
+    dated = {f"default/component/payments/{name}" for name in ("sitemap.xml", "sitemap.xml.gz")}
+    assert sorted(set(sent) - dated) == [f"default/component/payments/{name}" for name in
+                            ("guide/setup/index.html", "search/search_index.json",
+                             "techdocs_metadata.json")]  # fmt: skip
+    assert len(objects) > 40
+    assert b"Changed." in objects["guide/setup/index.html"]

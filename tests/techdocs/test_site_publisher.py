@@ -109,3 +109,39 @@ def test_leaving_without_finish_publishes_no_metadata(tmp_path: Path) -> None:
         publisher.add("index.html")
         raise RuntimeError("the build failed")
     assert PREFIX + "techdocs_metadata.json" not in storage.saved
+
+
+def _published_version(storage: RecordingStorage, site: Path) -> None:
+    with SitePublisher(storage, TRIPLET, site) as publisher:
+        publisher.finish()
+    storage.saved.clear()
+
+
+def test_files_the_published_version_has_wait_for_the_build_to_succeed(tmp_path: Path) -> None:
+    storage, site = RecordingStorage(tmp_path / "bucket"), _built(tmp_path / "site")
+    _published_version(storage, site)
+    (site / "index.html").write_text("<h1>Home, new</h1>")
+    (site / "new.html").write_text("<h1>New page</h1>")
+    with SitePublisher(storage, TRIPLET, site) as publisher:
+        publisher.add("index.html")
+        publisher.add("new.html")
+        publisher._wait()
+        assert storage.saved == [PREFIX + "new.html"]
+        assert "new" not in (tmp_path / "bucket" / PREFIX / "index.html").read_text()
+        publisher.finish()
+    assert "Home, new" in (tmp_path / "bucket" / PREFIX / "index.html").read_text()
+
+
+def test_a_failed_build_leaves_storage_as_it_was(tmp_path: Path) -> None:
+    storage, site = RecordingStorage(tmp_path / "bucket"), _built(tmp_path / "site")
+    _published_version(storage, site)
+    before = {p: p.read_bytes() for p in (tmp_path / "bucket").rglob("*") if p.is_file()}
+    (site / "index.html").write_text("<h1>Half-built</h1>")
+    (site / "new.html").write_text("<h1>New page</h1>")
+    with pytest.raises(RuntimeError), SitePublisher(storage, TRIPLET, site) as publisher:
+        publisher.add("index.html")
+        publisher.add("new.html")
+        publisher._wait()
+        raise RuntimeError("the build failed")
+    after = {p: p.read_bytes() for p in (tmp_path / "bucket").rglob("*") if p.is_file()}
+    assert after == before
