@@ -1,5 +1,6 @@
 """The docs reader in a real browser: a component's docs site on disk, built and
-published by ``manage.py techdocs build`` before the portal serves it under gunicorn.
+published to the test S3 server (moto's) by ``manage.py techdocs build`` before the
+portal serves it under gunicorn.
 Chromium opens the site, sees its image load, follows the navigation to another page,
 jumps to a heading from the table of contents, reloads on the anchor, and reaches the
 docs from the entity page's Docs tab, whose text wraps like the reader's.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import re
 import struct
+import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,7 @@ import yaml
 
 from tests.support.browser import browser_portal, chromium, expect, fits, screenshot, sign_in
 from tests.support.docs_sites import write_files
+from tests.support.servers import S3_CREDENTIALS, s3_client
 from tests.techdocs.conftest import catalog_info
 
 pytestmark = pytest.mark.services
@@ -67,11 +70,12 @@ def png(width: int, height: int) -> bytes:
             + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))  # fmt: skip
 
 
-def docs_portal_config(root: Path, sites: dict[str, dict[str, str | bytes]]) -> Path:
+def docs_portal_config(root: Path, sites: dict[str, dict[str, str | bytes]],
+                       publisher: dict | None = None) -> Path:  # fmt: skip
     """For each site, a repository ``root/repos/<name>`` holding its files (a catalog
     file with a ``dir:.`` techdocs-ref unless they bring their own), and an app-config
-    whose catalog is those components, built by the portal and published under its var
-    directory. Returns the config's path."""
+    whose catalog is those components, built by the portal and published with
+    ``publisher`` (default: under its var directory). Returns the config's path."""
     repos = root / "repos"
     locations = []
     for name, files in sites.items():
@@ -82,7 +86,7 @@ def docs_portal_config(root: Path, sites: dict[str, dict[str, str | bytes]]) -> 
         "catalog": {"readableDirectories": [str(repos)], "processingInterval": False,
                     "locations": locations},
         "techdocs": {"builder": "local", "generator": {"runIn": "local"},
-                     "publisher": {"type": "local"}},
+                     "publisher": publisher or {"type": "local"}},
     }  # fmt: skip
     path = root / "app-config.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -90,11 +94,19 @@ def docs_portal_config(root: Path, sites: dict[str, dict[str, str | bytes]]) -> 
 
 
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def portal(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterator[str]:
+    """The site built by the portal and published to the test S3 server (moto's)."""
     root = tmp_path_factory.mktemp("docs-reader-portal")
+    bucket = f"reader-{uuid.uuid4().hex[:12]}"
+    s3_client(s3_endpoint).create_bucket(Bucket=bucket)
+    publisher = {"type": "awsS3", "awsS3": {
+        "bucketName": bucket, "bucketRootPath": "techdocs", "endpoint": s3_endpoint,
+        "region": "us-east-1", "s3ForcePathStyle": True,
+        "credentials": {"accessKeyId": S3_CREDENTIALS["aws_access_key_id"],
+                        "secretAccessKey": S3_CREDENTIALS["aws_secret_access_key"]}}}
     config = docs_portal_config(root, {NAME: {
         "mkdocs.yml": MKDOCS, "docs/index.md": INDEX, "docs/guide/setup.md": SETUP,
-        "docs/img/diagram.png": png(120, 60)}})  # fmt: skip
+        "docs/img/diagram.png": png(120, 60)}}, publisher)  # fmt: skip
     with browser_portal(root / "var", ["techdocs", "build", f"component:default/{NAME}"],
                         GREENROOM_CONFIG=str(config)) as url:  # fmt: skip
         yield url
