@@ -85,12 +85,20 @@ def generator_options() -> GeneratorOptions:
     )
 
 
+#: Seconds a build leaves before Celery's soft time limit, to record its outcome.
+RECORDING_MARGIN = 30
+
+
 def build_limits() -> BuildLimits:
-    """``techdocs.generator.limits``: ``timeout`` (seconds, default 300) and
-    ``memoryMb`` (default 2048) of one build."""
+    """``techdocs.generator.limits``: ``timeout`` (seconds, default 300, at most
+    Celery's soft time limit less :data:`RECORDING_MARGIN`, so a slow build is stopped
+    and explained by the build, not cut off by the worker) and ``memoryMb`` (default
+    2048) of one build."""
     limits = (_techdocs().get("generator") or {}).get("limits") or {}
     defaults = BuildLimits()
+    timeout = float(limits.get("timeout") or defaults.timeout_seconds)
+    ceiling = (settings.CELERY_TASK_SOFT_TIME_LIMIT or 0) - RECORDING_MARGIN
     return BuildLimits(
-        timeout_seconds=float(limits.get("timeout") or defaults.timeout_seconds),
+        timeout_seconds=min(timeout, ceiling) if ceiling > 0 else timeout,
         memory_bytes=int(limits.get("memoryMb") or defaults.memory_bytes // 2**20) * 2**20,
     )

@@ -1051,9 +1051,13 @@ def test_g17_a_build_that_never_ends_is_stopped_and_the_last_good_site_kept(
     assert "The new setup." in page
 
 
-def test_g17_the_build_deadline_comes_before_celerys() -> None:
+@pytest.mark.parametrize("configured", [None, 5000])
+def test_g17_the_build_deadline_comes_before_celerys(settings, configured) -> None:
     """The build stops itself (and reports a timeout) before Celery's soft limit, which
-    comes before its hard kill."""
+    comes before its hard kill, even when app-config asks for longer."""
+    if configured:
+        settings.APP_CONFIG = {**settings.APP_CONFIG, "techdocs": {
+            "generator": {"limits": {"timeout": configured}}}}  # fmt: skip
     timeout = techdocs_config.build_limits().timeout_seconds
     assert timeout < django_settings.CELERY_TASK_SOFT_TIME_LIMIT
     assert django_settings.CELERY_TASK_SOFT_TIME_LIMIT < django_settings.CELERY_TASK_TIME_LIMIT
