@@ -27,7 +27,7 @@ from techdocs.importing import VersionReader, import_version, store_version
 from techdocs.models import BuildState, DocsSite
 from techdocs.publish import SitePublisher, remove_stale
 from techdocs.references import Triplet, docs_source
-from techdocs.storage import docs_storage, list_keys, read_metadata, site_prefix
+from techdocs.storage import docs_storage, list_keys, open_site_file, read_metadata, site_prefix
 
 __all__ = ["BuildSiteJob", "ImportSiteJob", "build_site", "import_site"]
 
@@ -134,7 +134,7 @@ def import_site(site: DocsSite, log: Any, *, force: bool = False) -> dict[str, A
              [key[len(site_prefix(triplet)):] for key in list_keys(storage, site_prefix(triplet))])
 
     def read(name: str) -> bytes:
-        with storage.open(site_prefix(triplet) + name, "rb") as handle:
+        with open_site_file(storage, site_prefix(triplet) + name) as handle:
             return handle.read()
 
     version = import_version(site, metadata, names, read, origin="external")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from techdocs.generate.problems import DocsProblem
 from techdocs.references import Triplet
 from techdocs.sites import site_of
-from techdocs.storage import docs_storage, file_key, storage_problem
+from techdocs.storage import docs_storage, file_key, open_site_file, storage_problem
 
 __all__ = ["CONTENT_TYPES", "no_file", "site_file"]
 
@@ -56,7 +56,7 @@ def site_file(request: HttpRequest, namespace: str, kind: str, name: str,
         raise Http404("No such docs file")
     storage = docs_storage()
     try:
-        handle = storage.open(key, "rb")
+        handle = open_site_file(storage, key)
     except FileNotFoundError:
         raise Http404("No such docs file") from None
     except Exception as exc:

@@ -13,6 +13,7 @@ import json
 import posixpath
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.core.files.storage import FileSystemStorage, Storage
@@ -23,7 +24,8 @@ from techdocs.generate.problems import DocsProblem, ProblemKind
 from techdocs.references import Triplet
 
 __all__ = ["METADATA_FILE", "docs_storage", "file_key", "list_keys", "list_objects",
-           "read_metadata", "site_prefix", "storage_for", "storage_problem"]  # fmt: skip
+           "open_site_file", "read_metadata", "site_prefix", "storage_for",
+           "storage_problem"]  # fmt: skip
 
 #: A metadata file larger than this is not a site's (200 pages list ~250 files).
 MAX_METADATA_BYTES = 8 * 1024 * 1024
@@ -56,6 +58,18 @@ def storage_for(publisher: config.Publisher) -> Storage:
         options["access_key"] = publisher.access_key_id
         options["secret_key"] = publisher.secret_access_key
     return DocsS3Storage(**options)
+
+
+def open_site_file(storage: Storage, key: str) -> Any:
+    """Open a published file for reading. On local disk never through a symbolic link
+    or out of the publish directory: a link planted there by hand must not serve what
+    it points at (the publisher itself never writes one). FileNotFoundError if so."""
+    if isinstance(storage, FileSystemStorage):
+        path = Path(storage.path(key))
+        if path.is_symlink() or not path.resolve().is_relative_to(
+                Path(storage.location).resolve()):  # fmt: skip
+            raise FileNotFoundError(key)
+    return storage.open(key, "rb")
 
 
 def site_prefix(triplet: Triplet) -> str:
@@ -113,7 +127,7 @@ def read_metadata(storage: Storage, triplet: Triplet) -> dict[str, Any] | None:
     techdocs-core writes plain JSON), or None when the site was never published."""
     key = site_prefix(triplet) + METADATA_FILE
     try:
-        with storage.open(key, "rb") as handle:
+        with open_site_file(storage, key) as handle:
             raw = handle.read(MAX_METADATA_BYTES + 1)
     except FileNotFoundError:
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -130,3 +131,19 @@ def test_an_unknown_page_is_a_404_inside_the_docs(repos: DocsRepos, reader: Clie
     assert missing.status_code == 404
     assert "no page" in missing.content.decode()
     assert reader.get(f"{READER}guide/setup").status_code == 302  # trailing slash added
+
+
+def test_a_link_planted_in_the_publish_directory_serves_nothing(
+    repos: DocsRepos, reader: Client, tmp_path: Path
+) -> None:
+    repos.service()
+    assert build().status == JobStatus.COMPLETED
+    secret = tmp_path / "secret.txt"
+    secret.write_text("planted-secret-token")
+    site_dir = repos.published / "default/component/payments"
+    (site_dir / "leak.txt").symlink_to(secret)
+    (site_dir / "img" / "diagram.png").unlink()
+    (site_dir / "img" / "diagram.png").symlink_to(secret)
+    for name in ("leak.txt", "img/diagram.png"):
+        response = reader.get(f"/docs/_files/default/component/payments/{name}")
+        assert response.status_code == 404, name
