@@ -32,13 +32,28 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres_only: runs only with --db=postgres")
 
 
+#: Fixtures through which a test reaches a database (directly or in a child process).
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "child_database_url",
+                     "postgres", "on_postgres"}  # fmt: skip
+
+
+def uses_database(item: pytest.Item) -> bool:
+    """Whether the test touches a database, so its outcome can depend on the backend."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & DATABASE_FIXTURES)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--db=sqlite`` leaves out the PostgreSQL-only tests; ``--db=postgres`` runs only
+    the tests that touch a database (the others ran, identically, in the SQLite pass)."""
     if config.getoption("--db") == "postgres":
-        return
-    deselected = [item for item in items if item.get_closest_marker("postgres_only")]
+        keep = uses_database
+    else:
+        keep = lambda item: item.get_closest_marker("postgres_only") is None  # noqa: E731
+    deselected = [item for item in items if not keep(item)]
     if deselected:
         config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+        items[:] = [item for item in items if keep(item)]
 
 
 @pytest.fixture(scope="session")
