@@ -49,7 +49,10 @@ class Reading:
 def find_page(site: DocsSite, path: str) -> DocsPage | None:
     """The published page at ``path``, in one query. Old versions are deleted in the
     transaction that switches to a new one, so the site has one version at any time
-    and this never mixes two."""
+    and this never mixes two. A path no page can have (a NUL, which PostgreSQL text
+    cannot hold) is simply not found."""
+    if "\x00" in path:
+        return None
     return (DocsPage.objects.select_related("version").filter(version__site_id=site.pk, path=path)
             .first())  # fmt: skip
 
