@@ -17,6 +17,7 @@ from django.conf import settings
 from catalog import services
 from catalog.lookup import summaries_by_ref
 from catalog.model.errors import ReadError
+from catalog.model.text import unstorable_character
 from catalog.models import Entity, Relation
 from catalog.readers.git import parse_git_target
 from catalog.relation_cards import cards_for, filled, owned_counts, shown_refs
@@ -265,8 +266,11 @@ class EntityPage:
 
 
 def find_entity(namespace: str, kind: str, name: str) -> Entity | None:
-    """The served entity row (with its location) at this address, any casing."""
+    """The served entity row (with its location) at this address, any casing; an
+    address no entity can have (a NUL: PostgreSQL cannot even be asked) names none."""
     ref = f"{kind}:{namespace}/{name}".lower()
+    if unstorable_character(ref):
+        return None
     # The authored and processed copies are large and only refreshes read them.
     rows = Entity.objects.served().select_related("location").defer(
         "authored", "processed_json", "location__file_hashes", "location__problems"
@@ -290,7 +294,10 @@ POINTING_ROWS = 50
 
 def pointing_at(ref: str) -> list[tuple[str, str]]:
     """``(source ref, relation type)`` of the relations whose target is ``ref`` (the
-    first POINTING_ROWS, one indexed query): who links to an entity that is missing."""
+    first POINTING_ROWS, one indexed query): who links to an entity that is missing.
+    Nothing can point at a ref no entity can have (a NUL)."""
+    if unstorable_character(ref):
+        return []
     rows = Relation.objects.filter(target_ref=ref.lower()).order_by("source_ref", "type")
     return list(rows.values_list("source_ref", "type").distinct()[:POINTING_ROWS])
 

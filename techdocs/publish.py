@@ -88,8 +88,8 @@ class SitePublisher:
     def add(self, name: str) -> None:
         """Start uploading the built file ``name`` (relative to the directory) if the
         published version has no such file; anything but a regular file is ignored."""
-        if name == METADATA_FILE or self._published_now() is None or \
-                self.prefix + name in self._published_now():  # fmt: skip
+        published = self._published_now() if name != METADATA_FILE else None
+        if published is None or self.prefix + name in published:
             return
         path = self._files.take(name)
         if path is not None:

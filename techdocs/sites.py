@@ -55,6 +55,8 @@ def _upsert(triplet: Triplet, entity: Mapping[str, Any]) -> DocsSite:
 def site_of(triplet: Triplet) -> DocsSite | None:
     """The site stored at ``triplet``, creating its row when the catalog entity there
     has docs (a first visit before the periodic sync saw it), else None."""
+    if "\x00" in triplet.path:  # from an address: no site has it, and PostgreSQL cannot say so
+        return None
     site = (DocsSite.objects.select_related("published", "last_job")
             .filter(namespace=triplet.namespace, kind=triplet.kind, name=triplet.name).first())
     if site is not None:

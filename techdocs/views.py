@@ -17,7 +17,9 @@ PAGE_SIZE = 50
 
 
 def _filtered(request: HttpRequest) -> tuple[object, dict[str, str]]:
-    filters = {key: request.GET.get(key, "").strip() for key in ("q", "owner", "state", "fresh")}
+    # A NUL matches nothing stored (and PostgreSQL refuses it in a query): dropped.
+    filters = {key: request.GET.get(key, "").replace("\x00", "").strip()
+               for key in ("q", "owner", "state", "fresh")}  # fmt: skip
     sites = DocsSite.objects.select_related("published").order_by("namespace", "kind", "name")
     if filters["q"]:
         term = filters["q"]

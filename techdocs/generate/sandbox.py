@@ -92,6 +92,7 @@ class _ChildOutput:
     def __init__(self, site_dir: Path, limits: BuildLimits, on_log: Log,
                  on_file: FileHook | None) -> None:  # fmt: skip
         self.site_dir, self.limits, self.on_log, self.on_file = site_dir, limits, on_log, on_file
+        self._root = site_dir.resolve()
         self.notice = f"{FILE_NOTICE}-{secrets.token_hex(8)} "
         self.files, self.bytes = 0, 0
 
@@ -101,7 +102,7 @@ class _ChildOutput:
             return
         name = line[len(self.notice):]
         path = self.site_dir / name
-        if not path.resolve().is_relative_to(self.site_dir.resolve()) or not path.is_file():
+        if not path.resolve().is_relative_to(self._root) or not path.is_file():
             return
         self.files += 1
         self.bytes += path.stat().st_size

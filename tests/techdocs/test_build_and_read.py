@@ -147,3 +147,23 @@ def test_a_link_planted_in_the_publish_directory_serves_nothing(
     for name in ("leak.txt", "img/diagram.png"):
         response = reader.get(f"/docs/_files/default/component/payments/{name}")
         assert response.status_code == 404, name
+
+
+@pytest.mark.parametrize("url", [
+    "/docs/default/component/pay%00ments/", "/docs/default/comp%00onent/payments/",
+    "/docs/default/component/payments/gu%00ide/", "/docs/_files/default/component/pay%00/x.png",
+    "/docs/_files/default/component/payments/img/x%00.png",
+    "/docs/_build/default/component/pay%00ments/",
+])  # fmt: skip
+def test_a_nul_in_a_docs_address_names_nothing(repos: DocsRepos, reader: Client, url) -> None:
+    """PostgreSQL text cannot hold a NUL: asking it for one was a 500."""
+    repos.service()
+    assert build().status == JobStatus.COMPLETED
+    assert reader.get(url).status_code == 404, url
+
+
+def test_a_nul_in_the_docs_list_filters_matches_nothing_else(repos: DocsRepos,
+                                                             reader: Client) -> None:  # fmt: skip
+    repos.service()
+    for query in ("?q=pay%00ments", "?owner=team%00-a", "?state=fail%00ed"):
+        assert reader.get("/docs/" + query).status_code == 200, query

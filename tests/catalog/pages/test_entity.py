@@ -44,6 +44,14 @@ def test_addresses_are_case_insensitive_and_unknown_ones_404(signed_in, catalog)
     assert signed_in.get("/catalog/default/group/team-a/api").status_code == 404
 
 
+def test_an_address_with_a_nul_names_nothing(signed_in, catalog):
+    """PostgreSQL text cannot hold a NUL: asking it for one was a 500."""
+    for url in ("/catalog/default/component/check%00out", "/catalog/default/component/a%00/docs",
+                f"{CHECKOUT}/docs?x=%00"):  # fmt: skip
+        assert signed_in.get(url).status_code in (200, 404), url
+    assert signed_in.get("/catalog/default/component/check%00out/docs").status_code == 404
+
+
 def test_dangling_relations_are_shown_as_such(signed_in, catalog):
     catalog.write("dangling.yaml", component("lonely", dependsOn="[resource:gone]"))
     register(catalog.root / "dangling.yaml")
