@@ -8,16 +8,16 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from catalog import home
+        from catalog import home, search
         from catalog.jobs import RefreshLocationJob
-        from catalog.search import search_entities
         from portal.jobs import register_runner
         from portal.plugins import (
             HomeCard,
             NavItem,
+            SearchCollator,
             register_home_card,
             register_nav_item,
-            register_search_source,
+            register_search_collator,
         )
 
         register_runner(RefreshLocationJob)
@@ -26,7 +26,7 @@ class CatalogConfig(AppConfig):
             NavItem("catalog", "Catalog", "catalog:index", icon="catalog", weight=100)
         )
         register_nav_item(NavItem("apis", "APIs", "catalog:apis", icon="api", weight=200))
-        register_search_source("catalog", search_entities)
+        register_search_collator(SearchCollator(search.TYPE, "Catalog", search.collect, weight=100))
         for card in (
             HomeCard("catalog-health", "Catalog at a glance", "catalog/home/health.html",
                      weight=100, get_context=home.health_context),

@@ -39,6 +39,7 @@ from catalog.models import Entity, Location, LocationSource, Relation
 from catalog.people import ownership_refs
 from catalog.readers import TreeKind, check_allowed, git_connection_settings, read
 from catalog.readers import read_tree as read_location_tree
+from catalog.search import remove_entities
 from catalog.suggestions import refs_matching, suggest_entities, suggest_tags
 from catalog.summaries import EntitySummary
 
@@ -256,6 +257,7 @@ def _delete_entities(rows: list[tuple[int, str]], location: Location | None = No
     with transaction.atomic():
         for batch in chunks(ids):
             Entity.objects.filter(pk__in=batch).delete()
+        remove_entities(refs)
         if location is not None:
             location.delete()
         _forget_file_hashes(files)

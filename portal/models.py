@@ -1,4 +1,4 @@
-"""The portal's tables: background job records and API tokens.
+"""The portal's tables: background job records, API tokens and the search index.
 
 Every piece of background work (a location refresh, a template run, a docs build) is
 a Job with its log lines as rows, so the UI can show its state and log live and both
@@ -12,7 +12,19 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-__all__ = ["ACTIVE_STATES", "TERMINAL_STATES", "ApiToken", "Job", "JobLogEntry", "JobStatus"]
+from portal.search.models import SearchDocument, SearchTag, SearchTerm
+
+__all__ = [
+    "ACTIVE_STATES",
+    "TERMINAL_STATES",
+    "ApiToken",
+    "Job",
+    "JobLogEntry",
+    "JobStatus",
+    "SearchDocument",
+    "SearchTag",
+    "SearchTerm",
+]
 
 
 class JobStatus(models.TextChoices):

@@ -15,8 +15,17 @@ from their ``AppConfig.ready()``:
   still loads and shows a small "this plugin failed" card.
 - :func:`register_home_card` adds a card to the home page (:class:`HomeCard`): a
   template and ``get_context(request)`` for its data, isolated like entity content.
-- :func:`register_search_source` adds a function the search page calls with the
-  query; it returns :class:`SearchResult` objects.
+- :func:`register_search_collator` adds a kind of search document
+  (:class:`SearchCollator`): a ``type`` (Backstage's, e.g. ``software-catalog``), a
+  title for the search page's filter and ``collect()``, every document of the type as
+  :class:`IndexDocument` objects, which ``manage.py search rebuild`` stores. Between
+  rebuilds, the code that changes what a document describes keeps the index current
+  with :func:`index_search_documents` and :func:`remove_search_documents`, in the same
+  transaction as the change.
+- :func:`register_search_filter` adds ``fn(user)``, returning a ``Q`` over the search
+  index's fields (``type``, ``key``, ``kind``, ``owner``, ``lifecycle``,
+  ``namespace``, ``tag_rows__tag``) that limits what ``user`` finds, or ``None`` for
+  no limit. A result a filter hides is neither shown nor counted.
 - :func:`register_scaffolder_action` adds an action templates can call
   (:class:`ScaffolderAction`): an id, a handler, JSON Schemas for its input and
   output, and whether it can run in a dry run. The handler is called with the run's
@@ -33,37 +42,41 @@ registrations at the end of a ``with`` block, for tests.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.search.documents import IndexDocument
+
 __all__ = [
     "EntityContent",
     "HomeCard",
+    "IndexDocument",
     "NavItem",
     "ScaffolderAction",
-    "SearchResult",
+    "SearchCollator",
     "entity_cards",
     "entity_tabs",
     "home_cards",
+    "index_search_documents",
     "nav_items",
     "register_entity_card",
     "register_entity_tab",
     "register_home_card",
     "register_nav_item",
     "register_scaffolder_action",
-    "register_search_source",
+    "register_search_collator",
+    "register_search_filter",
+    "remove_search_documents",
     "scaffolder_actions",
-    "search",
+    "search_collators",
+    "search_filters",
     "temporarily_registered",
 ]
 
-logger = logging.getLogger(__name__)
-
 Entity = Mapping[str, Any]
-SearchSource = Callable[[str, Any], list["SearchResult"]]
+SearchFilter = Callable[[Any], Any]
 
 
 def _always(entity: Entity) -> bool:
@@ -106,14 +119,13 @@ class HomeCard:
 
 
 @dataclass(frozen=True)
-class SearchResult:
-    """One hit on the search page."""
+class SearchCollator:
+    """A type of search document and how to collect all of them (a full rebuild)."""
 
+    type: str
     title: str
-    url: str
-    kind: str
-    snippet: str = ""
-    score: float = 0.0
+    collect: Callable[[], Iterable[IndexDocument]]
+    weight: int = 500
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,8 @@ class _Registry:
     nav_items: dict[str, NavItem] = field(default_factory=dict)
     entity_tabs: dict[str, EntityContent] = field(default_factory=dict)
     entity_cards: dict[str, EntityContent] = field(default_factory=dict)
-    search_sources: dict[str, SearchSource] = field(default_factory=dict)
+    search_collators: dict[str, SearchCollator] = field(default_factory=dict)
+    search_filters: dict[str, SearchFilter] = field(default_factory=dict)
     home_cards: dict[str, HomeCard] = field(default_factory=dict)
     scaffolder_actions: dict[str, ScaffolderAction] = field(default_factory=dict)
 
@@ -179,11 +192,47 @@ def register_home_card(card: HomeCard) -> None:
     _add(_registry.home_cards, card.key, card, "home card")
 
 
-def register_search_source(key: str, source: SearchSource) -> None:
-    """Add ``source(query, user) -> list[SearchResult]`` to the search page."""
-    if not callable(source):
-        raise TypeError("register_search_source() takes a callable")
-    _add(_registry.search_sources, key, source, "search source")
+def register_search_collator(collator: SearchCollator) -> None:
+    """Add a type of search document (see the module docstring)."""
+    if not isinstance(collator, SearchCollator):
+        raise TypeError("register_search_collator() takes a SearchCollator, not "
+                        f"{type(collator).__name__}")  # fmt: skip
+    if not callable(collator.collect):
+        raise TypeError(f"search collator {collator.type!r} needs a callable collect")
+    _add(_registry.search_collators, collator.type, collator, "search collator")
+
+
+def register_search_filter(key: str, limit: SearchFilter) -> None:
+    """Limit what each user finds with ``limit(user) -> Q | None``."""
+    if not callable(limit):
+        raise TypeError("register_search_filter() takes a callable")
+    _add(_registry.search_filters, key, limit, "search filter")
+
+
+def search_collators() -> list[SearchCollator]:
+    """The registered collators, ordered by weight."""
+    return sorted(_registry.search_collators.values(), key=lambda c: (c.weight, c.type))
+
+
+def search_filters() -> list[SearchFilter]:
+    """The registered search filters."""
+    return list(_registry.search_filters.values())
+
+
+def index_search_documents(documents: Iterable[IndexDocument]) -> int:
+    """Store ``documents`` in the search index, replacing those with the same type and
+    key (call it in the transaction that changed them)."""
+    from portal.search import index
+
+    return index.save(documents)
+
+
+def remove_search_documents(type: str, keys: Iterable[str] = (),
+                            groups: Iterable[str] = ()) -> int:  # fmt: skip
+    """Remove the documents of ``type`` with these keys, or in these groups."""
+    from portal.search import index
+
+    return index.remove(type, keys) + index.remove_groups(type, groups)
 
 
 def register_scaffolder_action(action: ScaffolderAction) -> None:
@@ -225,21 +274,6 @@ def home_cards() -> list[HomeCard]:
 
 def _applicable(contents: Any, entity: Entity) -> list[EntityContent]:
     return sorted((c for c in contents if c.applies_to(entity)), key=lambda c: c.weight)
-
-
-def search(query: str, user: Any) -> list[SearchResult]:
-    """Ask every search source for ``query``; best results first.
-
-    A source that raises is logged and skipped, so one broken plugin cannot take the
-    search page down for everyone.
-    """
-    results: list[SearchResult] = []
-    for key, source in _registry.search_sources.items():
-        try:
-            results.extend(source(query, user))
-        except Exception:
-            logger.exception("search source %r failed for query %r", key, query)
-    return sorted(results, key=lambda r: -r.score)
 
 
 @contextmanager

@@ -3,11 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from portal.views import auth, health, pages
+from portal.views import auth, health, pages, search
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("search/", pages.search, name="search"),
+    path("search/", search.search_page, name="search"),
+    path("search/suggestions", search.suggestions, name="search_suggestions"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),
     path("auth/", include("social_django.urls", namespace="social")),

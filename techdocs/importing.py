@@ -17,27 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from techdocs.built_files import SeenFiles
 from techdocs.html.page import page_path_for_file, process_page
 from techdocs.models import DocsPage, DocsSite, DocsVersion
-from techdocs.references import Triplet
+from techdocs.references import Triplet, site_urls
+from techdocs.search import index_site
 
 __all__ = ["SEARCH_INDEX", "ReadVersion", "VersionReader", "import_version", "read_version",
-           "site_urls", "store_version"]  # fmt: skip
+           "store_version"]  # fmt: skip
 
 SEARCH_INDEX = "search/search_index.json"
 #: Rows written per INSERT; a 200-page site is two statements.
 BATCH = 100
 Reader = Callable[[str], bytes]
-
-
-def site_urls(triplet: Triplet) -> tuple[str, str]:
-    """Where the site's pages and its stored files are served in the portal."""
-    args = (triplet.namespace, triplet.kind, triplet.name)
-    return reverse("techdocs:site", args=args), reverse("techdocs:files_root", args=args)
 
 
 def _sections(read: Reader, files: set[str]) -> dict[str, list[dict[str, str]]]:
@@ -144,6 +138,7 @@ def store_version(site: DocsSite, version: ReadVersion, *, origin: str) -> DocsV
         DocsPage.objects.bulk_create(version.pages, batch_size=BATCH)
         DocsSite.objects.filter(pk=site.pk).update(published=stored, last_built=timezone.now())
         DocsVersion.objects.filter(site=site).exclude(pk=stored.pk).delete()
+        index_site(site, version.pages)
     site.published = stored
     return stored
 

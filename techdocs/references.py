@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from django.urls import reverse
+
 from techdocs.generate.problems import DocsProblem, ProblemKind
 
 __all__ = ["DOCS_ENTITY", "DOCS_ENTITY_PATH", "DOCS_REF", "DocsSource", "Triplet", "docs_source",
-           "docs_target", "has_docs", "owns_docs", "triplet_of"]  # fmt: skip
+           "docs_target", "has_docs", "owns_docs", "site_urls", "triplet_of"]  # fmt: skip
 
 DOCS_REF = "backstage.io/techdocs-ref"
 DOCS_ENTITY = "backstage.io/techdocs-entity"
@@ -189,3 +191,9 @@ def _joined_url(base: str, path: str, ref: str) -> str:
     if not (joined + "/").startswith(folder):
         raise _outside(ref)
     return joined
+
+
+def site_urls(triplet: Triplet) -> tuple[str, str]:
+    """Where the site's pages and its stored files are served in the portal."""
+    args = (triplet.namespace, triplet.kind, triplet.name)
+    return reverse("techdocs:site", args=args), reverse("techdocs:files_root", args=args)

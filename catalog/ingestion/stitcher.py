@@ -1,8 +1,9 @@
 """Rebuild the served form of entities whose content, relations or status changed.
 
 Runs in chunks: one query for the entities, one for the relation rows whose source is
-any of them, one bulk update, and a delete plus bulk insert of their field-index
-rows. An entity whose new etag equals the stored one is not written at all.
+any of them, one bulk update, a delete plus bulk insert of their field-index rows, and
+their search documents, in one transaction. An entity whose new etag equals the stored
+one is not written at all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from catalog.ingestion.search_fields import search_rows
 from catalog.ingestion.stitch import dumps, stitch
 from catalog.ingestion.writer import chunks
 from catalog.models import Entity, EntityField, Relation
+from catalog.search import index_entities
 
 __all__ = ["stitch_refs"]
 
@@ -43,7 +45,7 @@ def _stitch_batch(refs: list[str]) -> int:
         "source_ref", "type", "target_ref"
     ):
         relations[source].append((kind, target))
-    updated, fields = [], []
+    updated, fields, finals = [], [], []
     for entity in entities:
         final, etag = stitch(json.loads(entity.processed_json), uid=str(entity.uid),
                              relations=relations[entity.ref], errors=entity.errors,
@@ -52,10 +54,12 @@ def _stitch_batch(refs: list[str]) -> int:
             continue
         entity.final_json, entity.etag = dumps(final), etag
         updated.append(entity)
+        finals.append(final)
         fields += [(entity.pk, key, value, original) for key, value, original in search_rows(final)]
     if updated:
         update_rows(Entity, ("final_json", "etag"), [(e.final_json, e.etag, e.pk) for e in updated])
         EntityField.objects.filter(entity_id__in=[e.pk for e in updated]).delete()
         insert_rows(EntityField, ("entity", "key", "value", "original_value"), fields)
+        index_entities(finals)
         served_version.changed()  # last in the transaction: see served_version
     return len(updated)

@@ -22,6 +22,7 @@ from catalog.ingestion.bulk import insert_rows, update_rows
 from catalog.ingestion.stitch import dumps
 from catalog.ingestion.tree import Emitted, Problem, TreeResult
 from catalog.models import Entity, Location, Relation
+from catalog.search import remove_entities
 
 __all__ = ["CHUNK", "ChangeSummary", "chunks", "write_tree"]
 
@@ -216,12 +217,13 @@ def _mark_orphans(gone: set[str], existing: dict[str, Any], summary: ChangeSumma
 
 
 def _delete(gone: set[str], existing: dict[str, Any], summary: ChangeSummary) -> None:
-    ids = [existing[ref]["id"] for ref in gone]
-    for batch in chunks(ids):
+    for refs in chunks(sorted(gone)):
+        batch = [existing[ref]["id"] for ref in refs]
         with transaction.atomic():
             peers = Relation.objects.filter(originating_id__in=batch)
             summary.restitch.update(peers.values_list("source_ref", flat=True).distinct())
             Entity.objects.filter(pk__in=batch).delete()
+            remove_entities(refs)
             served_version.changed()
     summary.deleted = sorted(gone)
     summary.restitch -= gone

@@ -1,0 +1,165 @@
+"""The two full-text engines behind one interface.
+
+Each engine answers three questions over the ``SearchDocument`` rows of a queryset:
+which match a :class:`~portal.search.text.Query` (:meth:`matching`, for results,
+counts and facets), which come first (:meth:`ranked_ids`: the exact-name boost, then
+the prefix-name boost, then healthy before demoted, then the engine's own text rank;
+:mod:`portal.search.ranking` orders these candidates by rules shared by both engines),
+and which vocabulary words look like a typo'd word (:meth:`similar_words`).
+
+PostgreSQL matches the generated weighted ``vector`` column with ``to_tsquery`` (GIN
+index) and ranks with ``ts_rank_cd``; SQLite matches its FTS5 table and ranks with
+``bm25`` over the same field weights. Queries reach both as words only (see
+:mod:`portal.search.text`), so the two match exactly the same documents.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connection
+from django.db.models import BooleanField, Case, FloatField, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from portal.search.documents import FIELDS
+from portal.search.models import SearchDocument
+from portal.search.text import Query, Term
+
+__all__ = ["Engine", "engine"]
+
+#: SQLite's bm25 weights, in the FTS5 table's column order (FIELDS' order).
+BM25_WEIGHTS = ", ".join(str(weight) for weight, _ in FIELDS.values())
+#: Vocabulary candidates fetched for a typo'd word.
+CANDIDATES = 40
+
+
+class Engine:
+    """What both engines share: the name boosts and the ranked candidate query."""
+
+    vendor = ""
+
+    def matching(self, documents: QuerySet, query: Query) -> QuerySet:
+        raise NotImplementedError
+
+    def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
+        """``documents`` matching ``query``, annotated with ``engine_rank`` (higher
+        is better)."""
+        raise NotImplementedError
+
+    def similar_words(self, word: str) -> list[str]:
+        raise NotImplementedError
+
+    def ranked_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
+        """The ids of the best ``limit`` matches, best first."""
+        key = query.name_key
+        tier = Case(When(name_key=key, then=Value(2)),
+                    When(name_key__startswith=key + " " if not self._last_prefix(query) else key,
+                         then=Value(1)),
+                    default=Value(0), output_field=IntegerField())  # fmt: skip
+        ranked = self._ranked(documents, query).annotate(tier=tier if key else Value(0))
+        ordered = ranked.order_by("-tier", "demoted", "-engine_rank", "pk")
+        return list(ordered.values_list("pk", flat=True)[:limit])
+
+    @staticmethod
+    def _last_prefix(query: Query) -> bool:
+        return bool(query.clauses) and query.clauses[-1][-1].prefix
+
+
+class PostgresEngine(Engine):
+    vendor = "postgresql"
+
+    @staticmethod
+    def tsquery(query: Query) -> str:
+        """``query`` in ``to_tsquery`` syntax (words only, so nothing to escape)."""
+
+        def term(value: Term) -> str:
+            words = list(value.words)
+            if value.prefix:
+                words[-1] += ":*"
+            return "(" + " <-> ".join(words) + ")"
+
+        positive = ["(" + " | ".join(map(term, clause)) + ")" for clause in query.clauses]
+        return " & ".join(positive + [f"!{term(value)}" for value in query.excluded])
+
+    def matching(self, documents: QuerySet, query: Query) -> QuerySet:
+        match = RawSQL("vector @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery(query)],
+                       output_field=BooleanField())  # fmt: skip
+        return documents.filter(match)
+
+    def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
+        rank = RawSQL("ts_rank_cd(vector, to_tsquery('simple'::regconfig, %s), 1)",
+                      [self.tsquery(query)], output_field=FloatField())  # fmt: skip
+        return self.matching(documents, query).annotate(engine_rank=rank)
+
+    def similar_words(self, word: str) -> list[str]:
+        if not trigrams_available():
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM portal_searchterm WHERE word %% %s "
+                "ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                [word, word, CANDIDATES],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+@cache
+def trigrams_available() -> bool:
+    """Whether pg_trgm's index exists (the migration skips it where the extension
+    cannot be created)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'search_term_trigrams'")
+        return cursor.fetchone() is not None
+
+
+class SqliteEngine(Engine):
+    vendor = "sqlite"
+
+    @staticmethod
+    def fts_query(query: Query) -> str:
+        """``query`` in FTS5 query syntax: each term a quoted phrase of words."""
+
+        def term(value: Term) -> str:
+            return '"' + " ".join(value.words) + '"' + ("*" if value.prefix else "")
+
+        positive = " AND ".join("(" + " OR ".join(map(term, clause)) + ")"
+                                for clause in query.clauses)  # fmt: skip
+        return "".join([f"({positive})", *(f" NOT {term(value)}" for value in query.excluded)])
+
+    def matching(self, documents: QuerySet, query: Query) -> QuerySet:
+        ids = RawSQL("SELECT rowid FROM portal_search_fts WHERE portal_search_fts MATCH %s",
+                     [self.fts_query(query)])  # fmt: skip
+        return documents.filter(pk__in=ids)
+
+    def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
+        # bm25() needs the FTS table joined in the same query as its MATCH, which only
+        # extra() can express; every value is a parameter or one of our constants.
+        table = SearchDocument._meta.db_table
+        return documents.extra(  # noqa: S610
+            tables=["portal_search_fts"],
+            where=[f"portal_search_fts.rowid = {table}.id", "portal_search_fts MATCH %s"],
+            params=[self.fts_query(query)],
+            select={"engine_rank": f"-bm25(portal_search_fts, {BM25_WEIGHTS})"},
+        )
+
+    def similar_words(self, word: str) -> list[str]:
+        grams = {word[i : i + 3] for i in range(len(word) - 2)}
+        if not grams:
+            return []
+        match = " OR ".join(f'"{gram}"' for gram in sorted(grams))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT word FROM portal_search_term_trgm WHERE portal_search_term_trgm "
+                "MATCH %s ORDER BY rank LIMIT %s",
+                [match, CANDIDATES],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+def engine() -> Engine:
+    """The engine of the default database."""
+    if connection.vendor == PostgresEngine.vendor:
+        return PostgresEngine()
+    if connection.vendor == SqliteEngine.vendor:
+        return SqliteEngine()
+    raise RuntimeError(f"search supports PostgreSQL and SQLite, not {connection.vendor}")

@@ -1,0 +1,113 @@
+"""Writing the index: documents in, documents out, in batches.
+
+Collators call :func:`save` in the transaction (or job) that changed what a document
+describes, so a search never sees an entity the catalog no longer has. A saved
+document replaces the one with the same ``type`` and ``key``; the engines' full-text
+indexes follow by themselves (see :mod:`portal.search.models`). Every call is a fixed
+number of queries per batch of :data:`BATCH` documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+
+from portal.search.documents import FIELDS, IndexDocument
+from portal.search.models import SearchDocument, SearchTag, SearchTerm
+from portal.search.text import joined, words
+
+__all__ = ["BATCH", "remove", "remove_groups", "save"]
+
+BATCH = 500
+_LIMITS = {"type": 40, "key": 1000, "group": 300}
+
+
+def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _check(document: IndexDocument) -> None:
+    for name, limit in _LIMITS.items():
+        value = getattr(document, name)
+        if not isinstance(value, str) or (name != "group" and not value) or len(value) > limit:
+            raise ValueError(f"search document {document.key!r}: {name} must be a "
+                             f"{'non-empty ' if name != 'group' else ''}string of at most "
+                             f"{limit} characters")  # fmt: skip
+    unknown = set(document.fields) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"search document {document.key!r}: unknown fields {sorted(unknown)}; "
+                         f"fields are {', '.join(FIELDS)}")  # fmt: skip
+
+
+def _row(document: IndexDocument) -> SearchDocument:
+    indexed = {name: joined(text) for name, text in document.fields.items() if text}
+    return SearchDocument(
+        type=document.type, key=document.key, group=document.group,
+        title=document.title[:500], location=document.location[:1200], text=document.text,
+        kind=document.kind[:63], owner=document.owner[:200],
+        lifecycle=document.lifecycle[:63], namespace=document.namespace[:63],
+        name_key=indexed.get("name", "")[:300], fields={k: v for k, v in indexed.items() if v},
+        demoted=document.demoted)  # fmt: skip
+
+
+def save(documents: Iterable[IndexDocument]) -> int:
+    """Store ``documents``, replacing those with the same type and key; return how
+    many were stored. A document that is not well formed raises ``ValueError`` before
+    anything of its batch is written."""
+    stored = 0
+    for batch in _batches(documents):
+        for document in batch:
+            _check(document)
+        latest = {(doc.type, doc.key): doc for doc in batch}  # the last one of a key wins
+        with transaction.atomic():
+            _delete_keys(latest)
+            rows = SearchDocument.objects.bulk_create([_row(doc) for doc in latest.values()])
+            pairs = zip(rows, latest.values(), strict=True)
+            SearchTag.objects.bulk_create(
+                SearchTag(document=row, tag=tag[:63].lower())
+                for row, doc in pairs
+                for tag in set(doc.tags)
+                if tag
+            )
+            _learn_words(rows)
+        stored += len(rows)
+    return stored
+
+
+def _delete_keys(latest: dict[tuple[str, str], IndexDocument]) -> None:
+    by_type: dict[str, list[str]] = {}
+    for kind, key in latest:
+        by_type.setdefault(kind, []).append(key)
+    for kind, keys in by_type.items():
+        SearchDocument.objects.filter(type=kind, key__in=keys).delete()
+
+
+def _learn_words(rows: list[SearchDocument]) -> None:
+    """Add the words of ``rows`` to the vocabulary (typo correction's candidates)."""
+    vocabulary = {word for row in rows for text in row.fields.values() for word in words(text)}
+    if vocabulary:
+        known = set(SearchTerm.objects.filter(word__in=vocabulary).values_list("word", flat=True))
+        SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in vocabulary - known],
+                                       ignore_conflicts=True, batch_size=BATCH)  # fmt: skip
+
+
+def remove(type: str, keys: Iterable[str]) -> int:
+    """Remove the documents of ``type`` with these keys; return how many there were."""
+    removed = 0
+    for batch in _batches(keys):
+        removed += SearchDocument.objects.filter(type=type, key__in=batch).delete()[1].get(
+            SearchDocument._meta.label, 0)
+    return removed
+
+
+def remove_groups(type: str, groups: Iterable[str]) -> int:
+    """Remove every document of ``type`` in these groups (a docs site's sections)."""
+    removed = 0
+    for batch in _batches(groups):
+        removed += SearchDocument.objects.filter(type=type, group__in=batch).delete()[1].get(
+            SearchDocument._meta.label, 0)
+    return removed

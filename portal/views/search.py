@@ -1,0 +1,89 @@
+"""The search page and the header box's suggestions.
+
+Everything a search shows is in its URL (``q``, one parameter per chosen facet value:
+``type``, ``kind``, ``owner``, ``lifecycle``, ``tag``, and ``page``), so a result
+list can be linked and reloaded. Values that name nothing simply match nothing.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from portal.search.service import FACETS, Filters, search
+
+__all__ = ["search_page", "suggestions"]
+
+MAX_QUERY_LENGTH = 200
+MAX_VALUES = 20
+MAX_PAGE = 500
+SUGGESTIONS = 8
+
+
+def query_text(params: QueryDict, name: str = "q") -> str:
+    return params.get(name, "").replace("\x00", "").strip()[:MAX_QUERY_LENGTH]
+
+
+def chosen_filters(params: QueryDict) -> Filters:
+    """The facet values in the URL (NUL-free, at most MAX_VALUES per facet)."""
+    chosen = {}
+    for name in FACETS:
+        values = [value.replace("\x00", "")[:300] for value in params.getlist(name) if value]
+        if values:
+            chosen[name] = list(dict.fromkeys(values))[:MAX_VALUES]
+    return Filters(chosen)
+
+
+def _page_number(params: QueryDict) -> int:
+    try:
+        return min(MAX_PAGE, max(1, int(params.get("page", "1"))))
+    except ValueError:
+        return 1
+
+
+def _link(params: QueryDict, **changes: list[str]) -> str:
+    """The query string of this search with ``changes`` (and back on page 1)."""
+    linked = params.copy()
+    linked.pop("page", None)
+    for name, values in changes.items():
+        linked.setlist(name, values)
+    return "?" + linked.urlencode()
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """The full results page."""
+    text, filters = query_text(request.GET), chosen_filters(request.GET)
+    results = search(text, request.user, filters, page=_page_number(request.GET)) if text else None
+    facets = []
+    if results is not None:
+        for name, values in results.facets.items():
+            selected = list(filters.chosen.get(name, ()))
+            facets.append((name, [
+                (value, _link(request.GET, **{name: [v for v in selected if v != value.value]
+                                              if value.selected else [*selected, value.value]}))
+                for value in values]))  # fmt: skip
+    pages = {}
+    if results is not None and results.pages > 1:
+        for label, number in (("previous", results.page - 1), ("next", results.page + 1)):
+            if 1 <= number <= min(results.pages, MAX_PAGE):
+                linked = request.GET.copy()
+                linked["page"] = str(number)
+                pages[label] = "?" + linked.urlencode()
+    context = {"query": text, "results": results, "facets": facets, "pages": pages,
+               "clear": _link(request.GET, **{name: [] for name in FACETS}),
+               "filtered": bool(filters.chosen)}  # fmt: skip
+    return render(request, "portal/search.html", context)
+
+
+@require_GET
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """The header box's type-ahead: the best few results grouped by type."""
+    text = query_text(request.GET)
+    results = search(text, request.user, per_page=SUGGESTIONS, facets=False) if text else None
+    groups: dict[str, list] = {}
+    for hit in results.hits if results else []:
+        groups.setdefault(hit.type_title, []).append(hit)
+    return render(request, "portal/search_suggestions.html",
+                  {"query": text, "groups": groups, "results": results})  # fmt: skip
