@@ -55,14 +55,14 @@ def entity_document(entity: Mapping[str, Any]) -> IndexDocument:
     metadata, spec = _mapping(entity.get("metadata")), _mapping(entity.get("spec"))
     annotations = _mapping(metadata.get("annotations"))
     links = [_mapping(link) for link in metadata.get("links") or []]
-    owner = summary.owners[0] if summary.owners else ""
+    owners = [short_ref(ref, default_kind="group") for ref in summary.owners]
     fields = {
         "name": summary.name,
         "title": summary.title,
         "tags": " ".join(summary.tags),
         "kind": summary.kind,
         "type": summary.type,
-        "owner": " ".join(short_ref(ref) for ref in summary.owners),
+        "owner": " ".join(owners),
         "system": short_ref(summary.system) if summary.system else "",
         "lifecycle": summary.lifecycle,
         "text": summary.description,
@@ -75,8 +75,9 @@ def entity_document(entity: Mapping[str, Any]) -> IndexDocument:
     orphan = annotations.get("backstage.io/orphan") == "true"
     return IndexDocument(
         type=TYPE, key=summary.ref, group=summary.ref, title=summary.label, location=summary.path,
-        fields=fields, text=summary.description, kind=summary.kind, owner=owner,
-        lifecycle=summary.lifecycle, namespace=summary.namespace, tags=list(summary.tags),
+        fields=fields, text=summary.description, kind=summary.kind,
+        owner=owners[0] if owners else "", lifecycle=summary.lifecycle,
+        namespace=summary.namespace, tags=list(summary.tags),
         demoted=orphan or summary.error_count > 0)  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from catalog.summaries import short_ref
 from portal.plugins import IndexDocument, index_search_documents, remove_search_documents
 from techdocs.models import DocsPage, DocsSite
 from techdocs.references import Triplet, site_urls
@@ -43,7 +44,8 @@ def site_documents(site: DocsSite, pages: Iterable[DocsPage]) -> Iterator[IndexD
                 type=TYPE, key=key, group=group, title=entry.get("title") or page.title,
                 location=root + location, text=entry.get("text", ""),
                 fields={"title": entry.get("title", ""), "text": entry.get("text", "")},
-                owner=site.owner, namespace=site.namespace)  # fmt: skip
+                owner=short_ref(site.owner, default_kind="group") if site.owner else "",
+                namespace=site.namespace)  # fmt: skip
 
 
 def index_site(site: DocsSite, pages: Iterable[DocsPage]) -> int:

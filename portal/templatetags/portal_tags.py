@@ -10,7 +10,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
-from portal.plugins import EntityContent, HomeCard, nav_items
+from portal.plugins import EntityContent, HomeCard, nav_items, search_collators
 
 register = template.Library()
 logger = logging.getLogger(__name__)
@@ -30,6 +30,13 @@ def sidebar_items(context: dict[str, Any]) -> list[dict[str, Any]]:
         active = request.path == url if url == "/" else request.path.startswith(url)
         items.append({"item": item, "url": url, "active": active})
     return items
+
+
+@register.filter
+def search_type_title(type: str) -> str:
+    """The title a search collator gives its document type ("Catalog", "Docs")."""
+    titles = {collator.type: collator.title for collator in search_collators()}
+    return titles.get(type, type)
 
 
 @register.inclusion_tag("components/icon.html")

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from portal import plugins
-from portal.plugins import EntityContent, NavItem, SearchResult
+from portal.plugins import EntityContent, NavItem, SearchCollator
 
 
 @pytest.fixture(autouse=True)
@@ -86,11 +86,19 @@ def test_plugin_content_renders_its_template_with_its_context(tmp_path, settings
     assert html == "checkout has 3 runs"
 
 
-def test_search_merges_sources_by_score_and_survives_a_broken_source() -> None:
-    plugins.register_search_source("a", lambda q, u: [SearchResult("A", "/a", "doc", score=1)])
-    plugins.register_search_source("b", lambda q, u: [SearchResult("B", "/b", "api", score=5)])
-    plugins.register_search_source("bad", lambda q, u: 1 / 0)
-    assert [r.title for r in plugins.search("x", None)] == ["B", "A"]
+def test_search_collators_are_ordered_by_weight_and_checked() -> None:
+    plugins.register_search_collator(SearchCollator("b-type", "B", lambda: [], weight=900))
+    plugins.register_search_collator(SearchCollator("a-type", "A", lambda: [], weight=1))
+    types = [collator.type for collator in plugins.search_collators()]
+    assert types.index("a-type") < types.index("b-type")
+    with pytest.raises(TypeError, match="takes a SearchCollator"):
+        plugins.register_search_collator(lambda: [])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="needs a callable collect"):
+        plugins.register_search_collator(SearchCollator("c-type", "C", []))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="already registered"):
+        plugins.register_search_collator(SearchCollator("a-type", "Other", lambda: []))
+    with pytest.raises(TypeError, match="takes a callable"):
+        plugins.register_search_filter("nope", None)  # type: ignore[arg-type]
 
 
 def test_temporarily_registered_restores_the_registry() -> None:

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from portal.search.service import search
 from portal.search.models import SearchDocument
+from portal.search.service import search
 
 TABLE = Path(__file__).with_name("relevance.yaml")
 SNAPSHOT = Path(__file__).with_name("top3.json")
