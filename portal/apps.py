@@ -1,4 +1,4 @@
-"""The portal app: the shell, auth, jobs and the plugin registry."""
+"""The portal app: the shell, auth, jobs, search and the plugin registry."""
 
 from django.apps import AppConfig
 
@@ -11,6 +11,8 @@ class PortalConfig(AppConfig):
         from portal.housekeeping import PruneJobsJob
         from portal.jobs import register_runner
         from portal.navigation import register_core_navigation
+        from portal.search.jobs import RebuildSearchJob
 
         register_runner(PruneJobsJob)
+        register_runner(RebuildSearchJob)
         register_core_navigation()

@@ -23,8 +23,8 @@ from their ``AppConfig.ready()``:
   with :func:`index_search_documents` and :func:`remove_search_documents`, in the same
   transaction as the change.
 - :func:`register_search_filter` adds ``fn(user)``, returning a ``Q`` over the search
-  index's fields (``type``, ``key``, ``kind``, ``owner``, ``lifecycle``,
-  ``namespace``, ``tag_rows__tag``) that limits what ``user`` finds, or ``None`` for
+  index's fields (``type``, ``key``, ``group``, ``kind``, ``owner``, ``lifecycle``,
+  ``namespace``) that limits what ``user`` finds, or ``None`` for
   no limit. A result a filter hides is neither shown nor counted.
 - :func:`register_scaffolder_action` adds an action templates can call
   (:class:`ScaffolderAction`): an id, a handler, JSON Schemas for its input and

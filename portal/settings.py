@@ -211,4 +211,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ["portal.prune_jobs"],
     },
+    "rebuild-search-index": {
+        "task": "portal.tasks.run_scheduled",
+        "schedule": 24 * 3600,
+        "args": ["portal.search_rebuild"],
+    },
 }

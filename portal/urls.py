@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from portal.api import search as search_api
 from portal.views import auth, health, pages, search
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("api/catalog/", include("catalog.api.urls")),
     path("api/scaffolder/", include("scaffolder.api.urls")),
+    path("api/search/query", search_api.query, name="search_api_query"),
     path("create/", include("scaffolder.urls")),
     path("docs/", include("techdocs.urls")),
 ]

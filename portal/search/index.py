@@ -68,9 +68,9 @@ def save(documents: Iterable[IndexDocument]) -> int:
             rows = SearchDocument.objects.bulk_create([_row(doc) for doc in latest.values()])
             pairs = zip(rows, latest.values(), strict=True)
             SearchTag.objects.bulk_create(
-                SearchTag(document=row, tag=tag[:63].lower())
+                SearchTag(document=row, tag=tag)
                 for row, doc in pairs
-                for tag in set(doc.tags)
+                for tag in {str(tag)[:63].lower() for tag in doc.tags}
                 if tag
             )
             _learn_words(rows)

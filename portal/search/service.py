@@ -8,7 +8,8 @@ word and the corrected query is answered instead ("showing results for").
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_
@@ -20,7 +21,7 @@ from django.utils.safestring import SafeString
 from portal.plugins import search_collators, search_filters
 from portal.search.engines import Engine, engine
 from portal.search.highlight import snippet
-from portal.search.models import SearchDocument
+from portal.search.models import SearchDocument, SearchTag
 from portal.search.ranking import order
 from portal.search.text import Query, Term, parse
 from portal.search.typos import nearest
@@ -33,6 +34,10 @@ PER_PAGE = 20
 #: Facet name -> the document column (tags have their own table).
 FACETS: Mapping[str, str] = {"type": "type", "kind": "kind", "owner": "owner",
                              "lifecycle": "lifecycle", "tag": "tag_rows__tag"}  # fmt: skip
+#: The facets that are columns of the document row (counted together).
+COLUMN_FACETS = ("type", "kind", "owner", "lifecycle")
+#: What can be filtered by: the facets, and the namespace (the API's filter).
+FILTERS: Mapping[str, str] = {**FACETS, "namespace": "namespace"}
 #: Values listed per facet (the most frequent).
 FACET_VALUES = 12
 
@@ -43,10 +48,18 @@ class Filters:
 
     chosen: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
-    def q(self, without: str = "") -> Q:
-        parts = [Q(**{f"{FACETS[name]}__in": list(values)})
-                 for name, values in self.chosen.items() if values and name != without]  # fmt: skip
+    def q(self, without: Collection[str] = ()) -> Q:
+        """The condition of every chosen facet but those ``without``."""
+        parts = [self._condition(name, list(values)) for name, values in self.chosen.items()
+                 if values and name not in without]  # fmt: skip
         return reduce(and_, parts, Q())
+
+    @staticmethod
+    def _condition(name: str, values: list[str]) -> Q:
+        if name == "tag":  # a subquery: a join would count a document once per tag
+            tagged = SearchTag.objects.filter(tag__in=[value.lower() for value in values])
+            return Q(pk__in=tagged.values("document"))
+        return Q(**{f"{FILTERS[name]}__in": values})
 
 
 @dataclass
@@ -102,19 +115,17 @@ def search(text: str, user: Any, filters: Filters | None = None, *, page: int = 
     if query.empty:
         return results
     visible = visible_documents(user)
-    total = backend.matching(visible.filter(filters.q()), query).count()
+    total, counts = _counts(backend, visible, query, filters, facets)
     if total == 0:
         corrected = _corrected(backend, visible, query)
         if corrected is not None:
             query, results.corrected = corrected, str(corrected)
-            total = backend.matching(visible.filter(filters.q()), query).count()
+            total, counts = _counts(backend, visible, query, filters, facets)
         else:
             results.suggestions = _suggestions(backend, visible, query)
-    results.parsed, results.total = query, total
+    results.parsed, results.total, results.facets = query, total, counts
     if total:
         results.hits = _page(backend, visible.filter(filters.q()), query, results)
-    if facets:
-        results.facets = _facets(backend, visible, query, filters) if total else {}
     return results
 
 
@@ -134,23 +145,48 @@ def _page(backend: Engine, documents: QuerySet, query: Query, results: Results) 
             for number, row in enumerate(chosen[: results.per_page])]  # fmt: skip
 
 
-def _facets(backend: Engine, visible: QuerySet, query: Query,
-            filters: Filters) -> dict[str, list[FacetValue]]:  # fmt: skip
-    """Counts per facet value among the matches, each facet counted under every other
-    facet's filter (so choosing a kind still shows the other kinds' counts)."""
-    facets = {}
-    for name, column in FACETS.items():
-        matching = backend.matching(visible.filter(filters.q(without=name)), query)
-        chosen = set(filters.chosen.get(name) or ())
-        rows = (matching.exclude(**{column: ""}).exclude(**{f"{column}__isnull": True})
-                .values(column).annotate(count=Count("pk", distinct=name == "tag"))
-                .order_by("-count", column)[:FACET_VALUES])  # fmt: skip
-        values = [FacetValue(row[column], row["count"], row[column] in chosen) for row in rows]
-        listed = {value.value for value in values}
-        values += [FacetValue(value, 0, True) for value in sorted(chosen - listed)]
-        if values:
-            facets[name] = values
-    return facets
+def _counts(backend: Engine, visible: QuerySet, query: Query, filters: Filters,
+            facets: bool) -> tuple[int, dict[str, list[FacetValue]]]:  # fmt: skip
+    """The number of matches and, when ``facets``, the counts per facet value, each
+    facet counted under every other facet's filter (so choosing a kind still shows the
+    other kinds' counts). Two queries: the matches grouped by their combination of
+    type, kind, owner and lifecycle (the total and those four facets follow from it),
+    and the tags."""
+    if not facets:
+        return backend.matching(visible.filter(filters.q()), query).count(), {}
+    base = backend.matching(visible.filter(filters.q(without=COLUMN_FACETS)), query)
+    combos = [(tuple(row[name] for name in COLUMN_FACETS), row["count"])
+              for row in base.values(*COLUMN_FACETS).annotate(count=Count("pk")).order_by()]
+    chosen = {name: set(filters.chosen.get(name) or ()) for name in FACETS}
+
+    def admitted(values: tuple[str, ...], skip: str = "") -> bool:
+        return all(not chosen[name] or value in chosen[name]
+                   for name, value in zip(COLUMN_FACETS, values, strict=True) if name != skip)
+
+    total = sum(count for values, count in combos if admitted(values))
+    if not total:
+        return 0, {}
+    counters: dict[str, Counter[str]] = {}
+    for position, name in enumerate(COLUMN_FACETS):
+        counters[name] = Counter()
+        for values, count in combos:
+            if values[position] and admitted(values, skip=name):
+                counters[name][values[position]] += count
+    tagged = backend.matching(visible.filter(filters.q(without=("tag",))), query)
+    counters["tag"] = Counter(dict(
+        SearchTag.objects.filter(document__in=tagged.values("pk")).values("tag")
+        .annotate(count=Count("pk")).order_by("-count", "tag")
+        .values_list("tag", "count")[:FACET_VALUES]))  # fmt: skip
+    return total, {name: values for name, counter in counters.items()
+                   if (values := _facet_values(counter, chosen[name]))}  # fmt: skip
+
+
+def _facet_values(counter: Counter[str], chosen: set[str]) -> list[FacetValue]:
+    """The most frequent values, then any chosen value that has no match (count 0)."""
+    best = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
+    values = [FacetValue(value, count, value in chosen) for value, count in best]
+    listed = {value.value for value in values}
+    return values + [FacetValue(value, 0, True) for value in sorted(chosen - listed)]
 
 
 def _known(backend: Engine, visible: QuerySet, word: str, prefix: bool) -> bool:

@@ -26,10 +26,14 @@ def query_text(params: QueryDict, name: str = "q") -> str:
 
 
 def chosen_filters(params: QueryDict) -> Filters:
-    """The facet values in the URL (NUL-free, at most MAX_VALUES per facet)."""
+    """The facet values in the URL (NUL-free, at most MAX_VALUES per facet). Tags are
+    indexed and counted lower-case, so a chosen tag is too (``tag=Python`` is the
+    ``python`` facet value, marked as chosen, not a second one counting nothing)."""
     chosen = {}
     for name in FACETS:
         values = [value.replace("\x00", "")[:300] for value in params.getlist(name) if value]
+        if name == "tag":
+            values = [value.lower() for value in values]
         if values:
             chosen[name] = list(dict.fromkeys(values))[:MAX_VALUES]
     return Filters(chosen)
@@ -56,6 +60,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """The full results page."""
     text, filters = query_text(request.GET), chosen_filters(request.GET)
     results = search(text, request.user, filters, page=_page_number(request.GET)) if text else None
+    if results is not None and results.total and results.page > results.pages:
+        # Past the last page (a link from before documents went): show the last one,
+        # not "No results" beside facets that count the matches.
+        results = search(text, request.user, filters, page=results.pages)
     facets = []
     if results is not None:
         for name, values in results.facets.items():
@@ -85,5 +93,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
     groups: dict[str, list] = {}
     for hit in results.hits if results else []:
         groups.setdefault(hit.type_title, []).append(hit)
+    # Pairs, not the dict: a template's ``groups.items`` looks up a type titled "items"
+    # before the method.
     return render(request, "portal/search_suggestions.html",
-                  {"query": text, "groups": groups, "results": results})  # fmt: skip
+                  {"query": text, "groups": list(groups.items()), "results": results})  # fmt: skip

@@ -1,4 +1,4 @@
-"""``manage.py search rebuild [--type T ...]``: rebuild the search index;
+"""``manage.py search rebuild [--type T ...] [--if-empty]``: rebuild the search index;
 ``manage.py search query TEXT``: answer a query as the search page would (for checks
 from a shell)."""
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from portal.search.models import SearchDocument
 from portal.search.rebuild import rebuild
 from portal.search.service import search
 
@@ -21,29 +22,36 @@ class Command(BaseCommand):
         rebuild_parser = actions.add_parser("rebuild", help="Rebuild the index from the collators.")
         rebuild_parser.add_argument("--type", action="append", dest="types", metavar="TYPE",
                                     help="Rebuild only this document type (repeatable).")
+        rebuild_parser.add_argument("--if-empty", action="store_true",
+                                    help="Only when the index has no documents (a first start "
+                                         "after upgrading).")
         query_parser = actions.add_parser("query", help="Print the first results of a query.")
         query_parser.add_argument("text")
         query_parser.add_argument("--limit", type=int, default=10)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "rebuild":
-            self._rebuild(options["types"])
+            if options["if_empty"] and SearchDocument.objects.exists():
+                return
+            self._rebuild(options["types"], quiet=options["verbosity"] == 0)
         else:
             self._query(options["text"], options["limit"])
 
-    def _rebuild(self, types: list[str] | None) -> None:
+    def _rebuild(self, types: list[str] | None, *, quiet: bool) -> None:
         started = time.monotonic()
 
         def progress(name: str, done: int) -> None:
             self.stdout.write(f"  {name}: {done} documents")
 
         try:
-            counts = rebuild(types, progress=progress)
+            counts = rebuild(types, progress=None if quiet else progress)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        if quiet:
+            return
         summary = ", ".join(f"{name} {count}" for name, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(
-            f"Search index rebuilt in {time.monotonic() - started:.1f} s: {summary}"))
+        elapsed = time.monotonic() - started
+        self.stdout.write(self.style.SUCCESS(f"Search index rebuilt in {elapsed:.1f} s: {summary}"))
 
     def _query(self, text: str, limit: int) -> None:
         results = search(text, None, per_page=limit, facets=False)

@@ -39,6 +39,9 @@ class Command(BaseCommand):
         # Read catalog locations that were never read (the demo catalog on a first
         # start) before serving, so the catalog is not empty; the worker does the rest.
         call_command("catalog", "refresh", "--pending")
+        # An index made before search existed (an upgrade) is filled once; after that
+        # every change keeps it current.
+        call_command("search", "rebuild", "--if-empty", verbosity=0)
         children = self._start(options["bind"], options["web_workers"])
         try:
             self._wait_until_serving(options["bind"], children)
