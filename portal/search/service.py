@@ -116,13 +116,14 @@ def search(text: str, user: Any, filters: Filters | None = None, *, page: int = 
         return results
     visible = visible_documents(user)
     total, counts = _counts(backend, visible, query, filters, facets)
-    if total == 0:
-        corrected = _corrected(backend, visible, query)
-        if corrected is not None:
+    corrected = _corrected(backend, visible, query) if total == 0 else None
+    if corrected is not None:
+        corrected_total, corrected_counts = _counts(backend, visible, corrected, filters, facets)
+        if corrected_total:
             query, results.corrected = corrected, str(corrected)
-            total, counts = _counts(backend, visible, query, filters, facets)
-        else:
-            results.suggestions = _suggestions(backend, visible, query)
+            total, counts = corrected_total, corrected_counts
+    if total == 0:
+        results.suggestions = _suggestions(backend, visible, query)
     results.parsed, results.total, results.facets = query, total, counts
     if total:
         results.hits = _page(backend, visible.filter(filters.q()), query, results)
@@ -157,7 +158,8 @@ def _counts(backend: Engine, visible: QuerySet, query: Query, filters: Filters,
     base = backend.matching(visible.filter(filters.q(without=COLUMN_FACETS)), query)
     combos = [(tuple(row[name] for name in COLUMN_FACETS), row["count"])
               for row in base.values(*COLUMN_FACETS).annotate(count=Count("pk")).order_by()]
-    chosen = {name: set(filters.chosen.get(name) or ()) for name in FACETS}
+    chosen = {name: {value.lower() if name == "tag" else value  # tags are stored lower-case
+                     for value in filters.chosen.get(name) or ()} for name in FACETS}
 
     def admitted(values: tuple[str, ...], skip: str = "") -> bool:
         return all(not chosen[name] or value in chosen[name]
@@ -175,18 +177,18 @@ def _counts(backend: Engine, visible: QuerySet, query: Query, filters: Filters,
     tagged = backend.matching(visible.filter(filters.q(without=("tag",))), query)
     counters["tag"] = Counter(dict(
         SearchTag.objects.filter(document__in=tagged.values("pk")).values("tag")
-        .annotate(count=Count("pk")).order_by("-count", "tag")
-        .values_list("tag", "count")[:FACET_VALUES]))  # fmt: skip
+        .annotate(count=Count("pk")).order_by().values_list("tag", "count")))  # fmt: skip
     return total, {name: values for name, counter in counters.items()
                    if (values := _facet_values(counter, chosen[name]))}  # fmt: skip
 
 
 def _facet_values(counter: Counter[str], chosen: set[str]) -> list[FacetValue]:
-    """The most frequent values, then any chosen value that has no match (count 0)."""
+    """The most frequent values, then the chosen values that are not among them."""
     best = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
     values = [FacetValue(value, count, value in chosen) for value, count in best]
     listed = {value.value for value in values}
-    return values + [FacetValue(value, 0, True) for value in sorted(chosen - listed)]
+    return values + [FacetValue(value, counter.get(value, 0), True)
+                     for value in sorted(chosen - listed)]
 
 
 def _known(backend: Engine, visible: QuerySet, word: str, prefix: bool) -> bool:

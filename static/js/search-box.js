@@ -1,6 +1,7 @@
 // The header search box: "/" focuses it from anywhere, the suggestions HTMX swaps in
 // under it are navigated with the arrow keys (Enter opens the chosen one; with none
-// chosen Enter submits the form to the full results page), Escape closes them.
+// chosen Enter submits the form to the full results page), Escape closes them (and a
+// second Escape clears the box, as in any search field).
 (function () {
   "use strict";
   var input = document.getElementById("header-search");
@@ -64,7 +65,8 @@
         event.preventDefault();
         window.location.assign(option.href);
       }
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && open()) {
+      event.preventDefault(); // the first Escape closes the list, the next clears the box
       close();
     }
   });

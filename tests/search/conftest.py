@@ -19,6 +19,8 @@ from portal.models import Job, JobStatus, SearchDocument, SearchTerm
 from techdocs.models import DocsSite
 from techdocs.references import Triplet
 from techdocs.sites import BUILD_JOB, site_of, sync_sites
+from tests.catalog.conftest import files, token_api  # noqa: F401 - fixtures for this folder
+from tests.techdocs.conftest import repos  # noqa: F401 - a fixture for this folder
 
 PROJECT = Path(__file__).resolve().parents[2]
 HANDBOOK = Triplet("default", "component", "developer-handbook")

@@ -23,7 +23,7 @@ from portal.models import ApiToken
 from portal.plugins import SearchCollator
 from portal.search.documents import IndexDocument
 from portal.search.index import save
-from tests.catalog.conftest import SERVICE, files, register, token_api  # noqa: F401
+from tests.catalog.conftest import SERVICE, register
 
 pytestmark = pytest.mark.django_db
 
@@ -195,7 +195,7 @@ def test_an_exact_name_ranks_first(signed_in, shop) -> None:
     assert titles(ok(signed_in, ("term", "payments api")))[0] == "payments-api"
 
 
-def test_entities_registered_through_the_catalog_are_found(signed_in, files) -> None:  # noqa: F811
+def test_entities_registered_through_the_catalog_are_found(signed_in, files) -> None:
     files.write("service.yaml", SERVICE)
     register(files.root / "service.yaml")
     body = ok(signed_in, ("term", "money"))
@@ -428,7 +428,7 @@ def test_a_revoked_token_is_refused(client, user, shop) -> None:
     assert response.status_code == 401
 
 
-def test_a_static_token_is_accepted(token_api, shop) -> None:  # noqa: F811
+def test_a_static_token_is_accepted(token_api, shop) -> None:
     assert ok(token_api, ("term", "payments"))["numberOfResults"] == 4
 
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from portal.jobs import run_now
 from portal.models import JobStatus, SearchDocument
-from tests.catalog.conftest import component, files, register  # noqa: F401 - a fixture
+from tests.catalog.conftest import component, register
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_rebuild_if_empty_leaves_a_filled_index_alone(files) -> None:
 
 
 def test_an_unknown_type_is_refused_with_the_known_ones() -> None:
-    with pytest.raises(CommandError, match="unknown search type.*wiki.*software-catalog"):
+    with pytest.raises(CommandError, match=r"unknown search type.*wiki.*software-catalog"):
         manage("rebuild", "--type", "wiki")
 
 

@@ -12,8 +12,8 @@ from catalog import services
 from catalog.models import Entity
 from portal.models import SearchDocument
 from portal.search.service import search
-from tests.catalog.conftest import component, files, register  # noqa: F401 - a fixture
-from tests.techdocs.conftest import INDEX, build, repos  # noqa: F401 - a fixture
+from tests.catalog.conftest import component, register
+from tests.techdocs.conftest import INDEX, build
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +103,7 @@ def test_a_template_added_is_found_by_its_form_titles(files) -> None:
                                                           "/catalog/default/template/go-service")
 
 
-def test_a_rebuilt_docs_site_replaces_its_sections(repos) -> None:  # noqa: F811
+def test_a_rebuilt_docs_site_replaces_its_sections(repos) -> None:
     repo = repos.service()
     assert build().status == "completed"
     assert "default/component/payments/#payments" in keys("welcome payments docs")

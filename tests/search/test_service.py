@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def doc(key: str, *, owner: str = "team-a", kind: str = "Component", tags: tuple = (),
-        text: str = "", type: str = "software-catalog", **fields: str) -> IndexDocument:  # fmt: skip
+        text: str = "", type: str = "software-catalog",
+        **fields: str) -> IndexDocument:  # fmt: skip
     name = key.rpartition("/")[2]
     return IndexDocument(type=type, key=key, group=key, title=name, location=f"/x/{name}",
                          fields={"name": name, "text": text, "tags": " ".join(tags), **fields},
@@ -57,7 +58,8 @@ def test_a_filter_sees_the_user(catalog_docs) -> None:
     with plugins.temporarily_registered():
         plugins.register_search_filter(
             "by-user", lambda user: None if user == "admin" else Q(kind="API"))
-        assert [h.document.key for h in search("billing", "dev").hits] == ["api:default/billing-api"]
+        found = [hit.document.key for hit in search("billing", "dev").hits]
+        assert found == ["api:default/billing-api"]
         assert search("billing", "admin").total == 3
 
 
@@ -120,3 +122,17 @@ def test_a_rebuild_restores_what_the_collators_have(catalog_docs) -> None:
         assert (hit.document.key, hit.type_title) == ("wiki/on-call", "Wiki")
         with pytest.raises(ValueError, match="unknown search type"):
             rebuild(["nothing"])
+
+
+def test_a_chosen_value_keeps_its_count_outside_the_listed_values() -> None:
+    index.save(doc(f"component:default/k{n}-{i}", kind=f"Kind{n:02}", tags=(f"t{n:02}",),
+                   text="gizmo") for n in range(14) for i in range(2 if n < 13 else 1))  # fmt: skip
+    results = search("gizmo", None, Filters({"kind": ["Kind13"], "tag": ["T13"]}))
+    assert results.total == 1
+    assert [(v.value, v.count) for v in results.facets["kind"] if v.selected] == [("Kind13", 1)]
+    assert [(v.value, v.count) for v in results.facets["tag"] if v.selected] == [("t13", 1)]
+
+
+def test_a_correction_that_finds_nothing_under_the_filters_is_not_offered(catalog_docs) -> None:
+    results = search("invoces", None, Filters({"kind": ["API"]}))
+    assert results.total == 0 and results.corrected == ""
