@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('tag', models.CharField(max_length=63)),
-                ('document', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tag_rows', to='portal.searchdocument')),
+                ('document', models.ForeignKey(on_delete=django.db.models.deletion.DO_NOTHING, related_name='tag_rows', to='portal.searchdocument')),
             ],
             options={
                 'indexes': [models.Index(fields=['tag', 'document'], name='search_tag')],

@@ -5,7 +5,8 @@ which match a :class:`~portal.search.text.Query` (:meth:`matching`, for results,
 counts and facets), which come first (:meth:`ranked_ids`: the exact-name boost, then
 the prefix-name boost, then healthy before demoted, then the engine's own text rank;
 :mod:`portal.search.ranking` orders these candidates by rules shared by both engines),
-and which vocabulary words look like a typo'd word (:meth:`similar_words`).
+which vocabulary words look like a typo'd word (:meth:`similar_words`), and how to
+recompute the vocabulary from the engine's own index (:meth:`refresh_vocabulary`).
 
 PostgreSQL matches the generated weighted ``vector`` column with ``to_tsquery`` (GIN
 index) and ranks with ``ts_rank_cd``; SQLite matches its FTS5 table and ranks with
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Case, FloatField, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
@@ -47,6 +48,16 @@ class Engine:
         raise NotImplementedError
 
     def similar_words(self, word: str) -> list[str]:
+        raise NotImplementedError
+
+    def refresh_vocabulary(self) -> None:
+        """Make the vocabulary exactly the words the full-text index has (after a
+        rebuild), with set-based statements."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            for statement in self._vocabulary_statements():
+                cursor.execute(statement)
+
+    def _vocabulary_statements(self) -> list[str]:
         raise NotImplementedError
 
     def ranked_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
@@ -90,6 +101,16 @@ class PostgresEngine(Engine):
         rank = RawSQL("ts_rank_cd(vector, to_tsquery('simple'::regconfig, %s), 1)",
                       [self.tsquery(query)], output_field=FloatField())  # fmt: skip
         return self.matching(documents, query).annotate(engine_rank=rank)
+
+    def _vocabulary_statements(self) -> list[str]:
+        return [
+            "CREATE TEMPORARY TABLE search_fresh_words ON COMMIT DROP AS SELECT word FROM "
+            "ts_stat('SELECT vector FROM portal_searchdocument') WHERE length(word) <= 60",
+            "DELETE FROM portal_searchterm AS term WHERE NOT EXISTS "
+            "(SELECT 1 FROM search_fresh_words AS fresh WHERE fresh.word = term.word)",
+            "INSERT INTO portal_searchterm (word) SELECT word FROM search_fresh_words "
+            "ON CONFLICT (word) DO NOTHING",
+        ]
 
     def similar_words(self, word: str) -> list[str]:
         if not trigrams_available():
@@ -141,6 +162,16 @@ class SqliteEngine(Engine):
             params=[self.fts_query(query)],
             select={"engine_rank": f"-bm25(portal_search_fts, {BM25_WEIGHTS})"},
         )
+
+    def _vocabulary_statements(self) -> list[str]:
+        return [
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary "
+            "USING fts5vocab(main, portal_search_fts, row)",
+            "DELETE FROM portal_searchterm WHERE word NOT IN "
+            "(SELECT term FROM temp.search_vocabulary)",
+            "INSERT OR IGNORE INTO portal_searchterm (word) "
+            "SELECT term FROM temp.search_vocabulary WHERE length(term) <= 60",
+        ]
 
     def similar_words(self, word: str) -> list[str]:
         grams = {word[i : i + 3] for i in range(len(word) - 2)}

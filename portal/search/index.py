@@ -13,12 +13,13 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from portal.search.documents import FIELDS, IndexDocument
 from portal.search.models import SearchDocument, SearchTag, SearchTerm
 from portal.search.text import joined, words
 
-__all__ = ["BATCH", "remove", "remove_groups", "save"]
+__all__ = ["BATCH", "delete", "remove", "remove_groups", "save"]
 
 BATCH = 500
 _LIMITS = {"type": 40, "key": 1000, "group": 300}
@@ -54,10 +55,11 @@ def _row(document: IndexDocument) -> SearchDocument:
         demoted=document.demoted)  # fmt: skip
 
 
-def save(documents: Iterable[IndexDocument]) -> int:
+def save(documents: Iterable[IndexDocument], *, learn: bool = True) -> int:
     """Store ``documents``, replacing those with the same type and key; return how
     many were stored. A document that is not well formed raises ``ValueError`` before
-    anything of its batch is written."""
+    anything of its batch is written. ``learn``: add their words to the vocabulary
+    (a rebuild refreshes the whole vocabulary at its end instead)."""
     stored = 0
     for batch in _batches(documents):
         for document in batch:
@@ -73,7 +75,8 @@ def save(documents: Iterable[IndexDocument]) -> int:
                 for tag in {str(tag)[:63].lower() for tag in doc.tags}
                 if tag
             )
-            _learn_words(rows)
+            if learn:
+                _learn_words(rows)
         stored += len(rows)
     return stored
 
@@ -83,7 +86,13 @@ def _delete_keys(latest: dict[tuple[str, str], IndexDocument]) -> None:
     for kind, key in latest:
         by_type.setdefault(kind, []).append(key)
     for kind, keys in by_type.items():
-        SearchDocument.objects.filter(type=kind, key__in=keys).delete()
+        delete(SearchDocument.objects.filter(type=kind, key__in=keys))
+
+
+def delete(documents: QuerySet) -> int:
+    """Delete ``documents`` and their tags in two statements; return how many."""
+    SearchTag.objects.filter(document__in=documents.values("pk")).delete()
+    return documents.delete()[0]
 
 
 def _learn_words(rows: list[SearchDocument]) -> None:
@@ -97,17 +106,11 @@ def _learn_words(rows: list[SearchDocument]) -> None:
 
 def remove(type: str, keys: Iterable[str]) -> int:
     """Remove the documents of ``type`` with these keys; return how many there were."""
-    removed = 0
-    for batch in _batches(keys):
-        removed += SearchDocument.objects.filter(type=type, key__in=batch).delete()[1].get(
-            SearchDocument._meta.label, 0)
-    return removed
+    return sum(delete(SearchDocument.objects.filter(type=type, key__in=batch))
+               for batch in _batches(keys))
 
 
 def remove_groups(type: str, groups: Iterable[str]) -> int:
     """Remove every document of ``type`` in these groups (a docs site's sections)."""
-    removed = 0
-    for batch in _batches(groups):
-        removed += SearchDocument.objects.filter(type=type, group__in=batch).delete()[1].get(
-            SearchDocument._meta.label, 0)
-    return removed
+    return sum(delete(SearchDocument.objects.filter(type=type, group__in=batch))
+               for batch in _batches(groups))

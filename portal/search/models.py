@@ -48,10 +48,12 @@ class SearchDocument(models.Model):
 
 
 class SearchTag(models.Model):
-    """A document's tag, a row each so tag filters and counts use an index."""
+    """A document's tag, a row each so tag filters and counts use an index. Tags are
+    deleted before their documents (``portal.search.index``), which lets a document
+    delete be one statement instead of Django collecting every row first."""
 
     document = models.ForeignKey(SearchDocument, related_name="tag_rows",
-                                 on_delete=models.CASCADE)  # fmt: skip
+                                 on_delete=models.DO_NOTHING)  # fmt: skip
     tag = models.CharField(max_length=63)
 
     class Meta:

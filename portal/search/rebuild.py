@@ -2,8 +2,9 @@
 
 Each type is rebuilt in one transaction (searches keep seeing the old documents until
 it commits), written in batches of :data:`~portal.search.index.BATCH`, with progress
-reported per batch. A rebuild of every type also starts the vocabulary afresh, so words
-no document has any more stop being offered as corrections.
+reported per batch. The vocabulary is then recomputed from the engine's own index in one
+statement (words no document has any more stop being offered as corrections), which
+is much cheaper than learning each batch's words.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from django.db import transaction
 
 from portal.plugins import SearchCollator, search_collators
 from portal.search import index
-from portal.search.models import SearchDocument, SearchTerm
+from portal.search.engines import engine
+from portal.search.models import SearchDocument
 
 __all__ = ["rebuild"]
 
@@ -40,13 +42,13 @@ def rebuild(types: list[str] | None = None, progress: Progress | None = None) ->
     counts = {}
     with transaction.atomic():
         if not types:
-            SearchDocument.objects.exclude(type__in=list(collators)).delete()
-            SearchTerm.objects.all().delete()
+            index.delete(SearchDocument.objects.exclude(type__in=list(collators)))
         for name in chosen:
-            SearchDocument.objects.filter(type=name).delete()
+            index.delete(SearchDocument.objects.filter(type=name))
             counts[name] = 0
             for batch in _batches(collators[name]):
-                counts[name] += index.save(batch)
+                counts[name] += index.save(batch, learn=False)
                 if progress:
                     progress(name, counts[name])
+        engine().refresh_vocabulary()
     return counts

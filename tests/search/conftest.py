@@ -16,6 +16,7 @@ from catalog.models import Entity, Location
 from portal.conf import load_app_config
 from portal.jobs import run_now
 from portal.models import Job, JobStatus, SearchDocument, SearchTerm
+from portal.search import index
 from techdocs.models import DocsSite
 from techdocs.references import Triplet
 from techdocs.sites import BUILD_JOB, site_of, sync_sites
@@ -48,7 +49,8 @@ def load_demo_index() -> None:
 
 
 def clear_demo_index() -> None:
-    for model in (DocsSite, Job, Entity, Location, SearchDocument, SearchTerm):
+    index.delete(SearchDocument.objects.all())
+    for model in (DocsSite, Job, Entity, Location, SearchTerm):
         model.objects.all().delete()
 
 

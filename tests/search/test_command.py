@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from portal.jobs import run_now
 from portal.models import JobStatus, SearchDocument
+from portal.search import index
 from tests.catalog.conftest import component, register
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def manage(*args: str) -> str:
 
 def test_rebuild_restores_a_lost_index_and_reports_progress(files) -> None:
     register(files.write("svc.yaml", component("ledger") + component("invoices")))
-    SearchDocument.objects.all().delete()
+    index.delete(SearchDocument.objects.all())
     assert "0 result(s)" in manage("query", "ledger")
     output = manage("rebuild")
     assert "software-catalog: 3 documents" in output  # two components and their location
@@ -36,7 +37,7 @@ def test_rebuild_if_empty_leaves_a_filled_index_alone(files) -> None:
     SearchDocument.objects.filter(key="component:default/ledger").update(title="kept")
     assert manage("rebuild", "--if-empty") == ""
     assert SearchDocument.objects.get(key="component:default/ledger").title == "kept"
-    SearchDocument.objects.all().delete()
+    index.delete(SearchDocument.objects.all())
     assert "Search index rebuilt" in manage("rebuild", "--if-empty")
     assert SearchDocument.objects.get(key="component:default/ledger").title == "ledger"
 
@@ -54,7 +55,7 @@ def test_a_query_shows_its_correction(files) -> None:
 
 def test_the_daily_job_rebuilds(files) -> None:
     register(files.write("svc.yaml", component("ledger")))
-    SearchDocument.objects.all().delete()
+    index.delete(SearchDocument.objects.all())
     job = run_now("portal.search_rebuild")
     assert job.status == JobStatus.COMPLETED, job.result
     assert job.result["documents"]["software-catalog"] == 2
