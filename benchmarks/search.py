@@ -197,8 +197,10 @@ def run(args: argparse.Namespace, var: Path, database_url: str | None) -> dict[s
     rebuild_s = time.perf_counter() - started
     print(f"rebuilt the index ({counts}) in {rebuild_s:.1f} s", flush=True)
     if connection.vendor == "postgresql":
+        # The steady state autovacuum keeps a production database in: statistics and
+        # visibility maps up to date (a count can then skip the table's pages).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(get_user_model().objects.create_user("bench"))
     result: dict[str, Any] = {

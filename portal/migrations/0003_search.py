@@ -8,7 +8,8 @@ from django.db import migrations, models
 # The engines' full-text indexes over SearchDocument.fields (the words of each field,
 # see portal.search.text). Both are maintained by the database, so every write path
 # (bulk inserts, updates, cascading deletes) keeps them true:
-# - PostgreSQL: a generated tsvector column, each field weighted, with a GIN index;
+# - PostgreSQL: a generated tsvector column, each field weighted, with a GIN index (and
+#   one of names and titles only, for the type-ahead);
 #   pg_trgm (a trusted extension since PostgreSQL 13) indexes the vocabulary's
 #   trigrams for typo correction, which is left out where it cannot be created;
 # - SQLite: a contentless FTS5 table fed by triggers, and an FTS5 trigram table over
@@ -37,6 +38,16 @@ def _postgres(schema_editor):
     )
     schema_editor.execute(
         "CREATE INDEX search_document_vector ON portal_searchdocument USING gin (vector)"
+    )
+    # Names and titles alone, for the type-ahead: a weight-restricted query on
+    # ``vector`` would recheck every row that has the word anywhere.
+    schema_editor.execute(
+        "ALTER TABLE portal_searchdocument ADD COLUMN title_vector tsvector GENERATED ALWAYS AS "
+        "(to_tsvector('simple'::regconfig, coalesce(fields ->> 'name', '') || ' ' || "
+        "coalesce(fields ->> 'title', ''))) STORED"
+    )
+    schema_editor.execute(
+        "CREATE INDEX search_document_titles ON portal_searchdocument USING gin (title_vector)"
     )
     try:
         with transaction.atomic(using=schema_editor.connection.alias):
@@ -86,6 +97,8 @@ def drop_full_text(apps, schema_editor):
     if vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS search_term_trigrams")
         schema_editor.execute("ALTER TABLE portal_searchdocument DROP COLUMN IF EXISTS vector")
+        schema_editor.execute(
+            "ALTER TABLE portal_searchdocument DROP COLUMN IF EXISTS title_vector")
     elif vendor == "sqlite":
         for name in ("fts_insert", "fts_delete", "fts_update", "term_insert", "term_delete"):
             schema_editor.execute(f"DROP TRIGGER IF EXISTS portal_search_{name}")

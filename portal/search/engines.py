@@ -21,9 +21,10 @@ from functools import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, FloatField, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 
 from portal.search.documents import FIELDS
-from portal.search.models import SearchDocument
+from portal.search.models import SearchDocument, SearchTag
 from portal.search.text import Query, Term
 
 __all__ = ["Engine", "engine"]
@@ -38,8 +39,11 @@ class Engine:
     """What both engines share: the name boosts and the ranked candidate query."""
 
     vendor = ""
+    #: Makes a subquery be run on its own first (an optimisation fence).
+    fence = ""
 
-    def matching(self, documents: QuerySet, query: Query) -> QuerySet:
+    def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
+        """``documents`` that match ``query`` (``titles``: in a name or title)."""
         raise NotImplementedError
 
     def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
@@ -62,14 +66,41 @@ class Engine:
 
     def ranked_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
         """The ids of the best ``limit`` matches, best first."""
+        ranked = self._ranked(documents, query).annotate(tier=self._tier(query))
+        ordered = ranked.order_by("-tier", "demoted", "-engine_rank", "pk")
+        return list(ordered.values_list("pk", flat=True)[:limit])
+
+    def tag_counts(self, documents: QuerySet) -> list[tuple[str, int]]:
+        """How many of ``documents`` have each tag. The documents are found first (the
+        fence keeps PostgreSQL from walking every tag row and testing each document,
+        its choice when it misjudges how many match), then their tags counted."""
+        sql, params = documents.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT tag.tag, COUNT(*) FROM {SearchTag._meta.db_table} AS tag JOIN "  # noqa: S608
+                f"({sql} {self.fence}) AS found ON found.pk = tag.document_id GROUP BY tag.tag",
+                params,
+            )
+            return cursor.fetchall()
+
+    def title_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
+        """The ids of the first ``limit`` documents whose name or title matches, by the
+        name boosts, health and the shortest title: the type-ahead's candidates, which
+        need no text rank (computing one for every match is what a full search
+        spends most of its time on)."""
+        matches = self.matching(documents, query, titles=True).annotate(tier=self._tier(query))
+        ordered = matches.order_by("-tier", "demoted", Length("title"), "pk")
+        return list(ordered.values_list("pk", flat=True)[:limit])
+
+    def _tier(self, query: Query) -> Case | Value:
+        """2 for an exact name match, 1 for a name that starts with the query."""
         key = query.name_key
-        tier = Case(When(name_key=key, then=Value(2)),
+        if not key:
+            return Value(0)
+        return Case(When(name_key=key, then=Value(2)),
                     When(name_key__startswith=key + " " if not self._last_prefix(query) else key,
                          then=Value(1)),
                     default=Value(0), output_field=IntegerField())  # fmt: skip
-        ranked = self._ranked(documents, query).annotate(tier=tier if key else Value(0))
-        ordered = ranked.order_by("-tier", "demoted", "-engine_rank", "pk")
-        return list(ordered.values_list("pk", flat=True)[:limit])
 
     @staticmethod
     def _last_prefix(query: Query) -> bool:
@@ -78,6 +109,7 @@ class Engine:
 
 class PostgresEngine(Engine):
     vendor = "postgresql"
+    fence = "OFFSET 0"
 
     @staticmethod
     def tsquery(query: Query) -> str:
@@ -92,9 +124,11 @@ class PostgresEngine(Engine):
         positive = ["(" + " | ".join(map(term, clause)) + ")" for clause in query.clauses]
         return " & ".join(positive + [f"!{term(value)}" for value in query.excluded])
 
-    def matching(self, documents: QuerySet, query: Query) -> QuerySet:
-        match = RawSQL("vector @@ to_tsquery('simple'::regconfig, %s)", [self.tsquery(query)],
-                       output_field=BooleanField())  # fmt: skip
+    def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
+        # title_vector: names and titles alone; the column name is one of our two.
+        column = "title_vector" if titles else "vector"
+        match = RawSQL(f"{column} @@ to_tsquery('simple'::regconfig, %s)",  # noqa: S611
+                       [self.tsquery(query)], output_field=BooleanField())  # fmt: skip
         return documents.filter(match)
 
     def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
@@ -135,21 +169,25 @@ def trigrams_available() -> bool:
 
 class SqliteEngine(Engine):
     vendor = "sqlite"
+    fence = "LIMIT -1 OFFSET 0"
 
     @staticmethod
-    def fts_query(query: Query) -> str:
-        """``query`` in FTS5 query syntax: each term a quoted phrase of words."""
+    def fts_query(query: Query, *, titles: bool = False) -> str:
+        """``query`` in FTS5 query syntax: each term a quoted phrase of words;
+        ``titles``: the positive terms only in the name and title columns."""
 
         def term(value: Term) -> str:
             return '"' + " ".join(value.words) + '"' + ("*" if value.prefix else "")
 
         positive = " AND ".join("(" + " OR ".join(map(term, clause)) + ")"
                                 for clause in query.clauses)  # fmt: skip
-        return "".join([f"({positive})", *(f" NOT {term(value)}" for value in query.excluded)])
+        scope = "{name title} : " if titles else ""
+        return "".join([f"{scope}({positive})",
+                        *(f" NOT {term(value)}" for value in query.excluded)])
 
-    def matching(self, documents: QuerySet, query: Query) -> QuerySet:
+    def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
         ids = RawSQL("SELECT rowid FROM portal_search_fts WHERE portal_search_fts MATCH %s",
-                     [self.fts_query(query)])  # fmt: skip
+                     [self.fts_query(query, titles=titles)])  # fmt: skip
         return documents.filter(pk__in=ids)
 
     def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:

@@ -26,10 +26,12 @@ from portal.search.ranking import order
 from portal.search.text import Query, Term, parse
 from portal.search.typos import nearest
 
-__all__ = ["FACETS", "Filters", "Hit", "Results", "search", "visible_documents"]
+__all__ = ["FACETS", "Filters", "Hit", "Results", "search", "suggest", "visible_documents"]
 
 #: Candidates ordered by the shared ranking rules; deeper pages follow engine order.
 RERANKED = 100
+#: Name and title matches the type-ahead orders by the shared rules.
+SUGGESTION_CANDIDATES = 30
 PER_PAGE = 20
 #: Facet name -> the document column (tags have their own table).
 FACETS: Mapping[str, str] = {"type": "type", "kind": "kind", "owner": "owner",
@@ -140,10 +142,37 @@ def _page(backend: Engine, documents: QuerySet, query: Query, results: Results) 
     tail = ids[max(start, RERANKED) : end]
     rows = SearchDocument.objects.in_bulk(head + tail)
     chosen = order([rows[pk] for pk in head], query)[start:] + [rows[pk] for pk in tail]
+    return _hits(chosen[: results.per_page], query, first_rank=start + 1)
+
+
+def _hits(rows: list[SearchDocument], query: Query, *, first_rank: int,
+          snippets: bool = True) -> list[Hit]:  # fmt: skip
     titles = {collator.type: collator.title for collator in search_collators()}
-    return [Hit(row, snippet(row.text or row.title, query), start + number + 1,
-                titles.get(row.type, row.type))
-            for number, row in enumerate(chosen[: results.per_page])]  # fmt: skip
+    return [Hit(row, snippet(row.text or row.title, query) if snippets else SafeString(""),
+                first_rank + number, titles.get(row.type, row.type))
+            for number, row in enumerate(rows)]  # fmt: skip
+
+
+def suggest(text: str, user: Any, *, limit: int = 8) -> Results:
+    """The type-ahead's answer: the best ``limit`` documents whose name or title
+    matches (a typo corrected as on the page), without a total, facets or snippets,
+    so it stays fast on any index size. ``total`` is the number of candidates."""
+    query, backend = parse(text), engine()
+    results = Results(query=text, parsed=query, per_page=limit)
+    if query.empty:
+        return results
+    visible = visible_documents(user)
+    ids = backend.title_ids(visible, query, SUGGESTION_CANDIDATES)
+    corrected = _corrected(backend, visible, query) if not ids else None
+    if corrected is not None and (ids := backend.title_ids(visible, corrected,
+                                                          SUGGESTION_CANDIDATES)):  # fmt: skip
+        query, results.corrected = corrected, str(corrected)
+    if not ids:
+        results.suggestions = _suggestions(backend, visible, query)
+    rows = SearchDocument.objects.in_bulk(ids)
+    results.parsed, results.total = query, len(ids)
+    results.hits = _hits(order(rows.values(), query)[:limit], query, first_rank=1, snippets=False)
+    return results
 
 
 def _counts(backend: Engine, visible: QuerySet, query: Query, filters: Filters,
@@ -175,9 +204,7 @@ def _counts(backend: Engine, visible: QuerySet, query: Query, filters: Filters,
             if values[position] and admitted(values, skip=name):
                 counters[name][values[position]] += count
     tagged = backend.matching(visible.filter(filters.q(without=("tag",))), query)
-    counters["tag"] = Counter(dict(
-        SearchTag.objects.filter(document__in=tagged.values("pk")).values("tag")
-        .annotate(count=Count("pk")).order_by().values_list("tag", "count")))  # fmt: skip
+    counters["tag"] = Counter(dict(backend.tag_counts(tagged)))
     return total, {name: values for name, counter in counters.items()
                    if (values := _facet_values(counter, chosen[name]))}  # fmt: skip
 

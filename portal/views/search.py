@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.search.service import FACETS, Filters, search
+from portal.search.service import FACETS, Filters, Results, search, suggest
 
 __all__ = ["search_page", "suggestions"]
 
@@ -55,41 +55,52 @@ def _link(params: QueryDict, **changes: list[str]) -> str:
     return "?" + linked.urlencode()
 
 
+def _facet_links(params: QueryDict, filters: Filters, results: Results) -> list:
+    """Per facet, its values with the link that chooses (or, when chosen, drops) each."""
+    facets = []
+    for name, values in results.facets.items():
+        selected = list(filters.chosen.get(name, ()))
+        facets.append((name, [
+            (value, _link(params, **{name: [v for v in selected if v != value.value]
+                                     if value.selected else [*selected, value.value]}))
+            for value in values]))  # fmt: skip
+    return facets
+
+
+def _page_links(params: QueryDict, results: Results) -> dict[str, str]:
+    pages = {}
+    for label, number in (("previous", results.page - 1), ("next", results.page + 1)):
+        if 1 <= number <= min(results.pages, MAX_PAGE):
+            linked = params.copy()
+            linked["page"] = str(number)
+            pages[label] = "?" + linked.urlencode()
+    return pages
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """The full results page."""
     text, filters = query_text(request.GET), chosen_filters(request.GET)
-    results = search(text, request.user, filters, page=_page_number(request.GET)) if text else None
-    if results is not None and results.total and results.page > results.pages:
-        # Past the last page (a link from before documents went): show the last one,
-        # not "No results" beside facets that count the matches.
-        results = search(text, request.user, filters, page=results.pages)
-    facets = []
-    if results is not None:
-        for name, values in results.facets.items():
-            selected = list(filters.chosen.get(name, ()))
-            facets.append((name, [
-                (value, _link(request.GET, **{name: [v for v in selected if v != value.value]
-                                              if value.selected else [*selected, value.value]}))
-                for value in values]))  # fmt: skip
-    pages = {}
-    if results is not None and results.pages > 1:
-        for label, number in (("previous", results.page - 1), ("next", results.page + 1)):
-            if 1 <= number <= min(results.pages, MAX_PAGE):
-                linked = request.GET.copy()
-                linked["page"] = str(number)
-                pages[label] = "?" + linked.urlencode()
-    context = {"query": text, "results": results, "facets": facets, "pages": pages,
+    context = {"query": text, "results": None, "facets": [], "pages": {},
                "clear": _link(request.GET, **{name: [] for name in FACETS}),
                "filtered": bool(filters.chosen)}  # fmt: skip
+    if text:
+        results = search(text, request.user, filters, page=_page_number(request.GET))
+        if results.total and results.page > results.pages:
+            # Past the last page (a link from before documents went): show the last one,
+            # not "No results" beside facets that count the matches.
+            results = search(text, request.user, filters, page=results.pages)
+        context.update(results=results, facets=_facet_links(request.GET, filters, results),
+                       pages=_page_links(request.GET, results))  # fmt: skip
     return render(request, "portal/search.html", context)
 
 
 @require_GET
 def suggestions(request: HttpRequest) -> HttpResponse:
-    """The header box's type-ahead: the best few results grouped by type."""
+    """The header box's type-ahead: the best few name and title matches, grouped by
+    type."""
     text = query_text(request.GET)
-    results = search(text, request.user, per_page=SUGGESTIONS, facets=False) if text else None
+    results = suggest(text, request.user, limit=SUGGESTIONS) if text else None
     groups: dict[str, list] = {}
     for hit in results.hits if results else []:
         groups.setdefault(hit.type_title, []).append(hit)
