@@ -16,6 +16,8 @@ index) and ranks with ``ts_rank_cd``; SQLite matches its FTS5 table and ranks wi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.db import connection, transaction
@@ -27,7 +29,41 @@ from portal.search.documents import FIELDS
 from portal.search.models import SearchDocument, SearchTag
 from portal.search.text import Query, Term
 
-__all__ = ["Engine", "engine"]
+__all__ = ["COLUMNS", "Engine", "Summary", "engine"]
+
+#: The facets that are columns of the document row (counted together).
+COLUMNS = ("type", "kind", "owner", "lifecycle")
+
+
+TAGS = SearchTag._meta.db_table
+#: Engine.summary's statement: the matches found once, then counted by the combination
+#: of COLUMNS (0), by tag (1), and the best of them ranked (2). Every value is a
+#: parameter; the names filled in are our own constants and placeholders.
+SUMMARY = (
+    "WITH found AS MATERIALIZED ({found}) "
+    "SELECT 0, {listed}, COUNT(*) FROM found WHERE {tagged} GROUP BY {listed} "
+    "UNION ALL SELECT 1, tag.tag, NULL, NULL, NULL, COUNT(*) FROM {tags} AS tag "
+    "JOIN found ON found.pk = tag.document_id WHERE {columns} GROUP BY tag.tag "
+    "UNION ALL SELECT 2, NULL, NULL, NULL, CAST(position AS TEXT), pk FROM ("
+    "SELECT found.pk, ROW_NUMBER() OVER (ORDER BY {best}) AS position FROM found "
+    "WHERE {tagged} AND {columns} ORDER BY {best} LIMIT {limit}) AS best"
+).replace("{best}", "found.tier DESC, found.demoted, found.engine_rank DESC, found.pk")
+
+
+def _within(column: str, values: Sequence[str]) -> str:
+    """``column IN (%s, ...)`` for ``values`` (never empty: callers check)."""
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+@dataclass
+class Summary:
+    """What :meth:`Engine.summary` found."""
+
+    #: ((type, kind, owner, lifecycle), number of matches)
+    combinations: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    tags: list[tuple[str, int]] = field(default_factory=list)
+    #: The best matches, best first.
+    ids: list[int] = field(default_factory=list)
 
 #: SQLite's bm25 weights, in the FTS5 table's column order (FIELDS' order).
 BM25_WEIGHTS = ", ".join(str(weight) for weight, _ in FIELDS.values())
@@ -39,8 +75,6 @@ class Engine:
     """What both engines share: the name boosts and the ranked candidate query."""
 
     vendor = ""
-    #: Makes a subquery be run on its own first (an optimisation fence).
-    fence = ""
 
     def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
         """``documents`` that match ``query`` (``titles``: in a name or title)."""
@@ -64,24 +98,38 @@ class Engine:
     def _vocabulary_statements(self) -> list[str]:
         raise NotImplementedError
 
-    def ranked_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
-        """The ids of the best ``limit`` matches, best first."""
-        ranked = self._ranked(documents, query).annotate(tier=self._tier(query))
-        ordered = ranked.order_by("-tier", "demoted", "-engine_rank", "pk")
-        return list(ordered.values_list("pk", flat=True)[:limit])
-
-    def tag_counts(self, documents: QuerySet) -> list[tuple[str, int]]:
-        """How many of ``documents`` have each tag. The documents are found first (the
-        fence keeps PostgreSQL from walking every tag row and testing each document,
-        its choice when it misjudges how many match), then their tags counted."""
-        sql, params = documents.values("pk").query.sql_with_params()
+    def summary(self, documents: QuerySet, query: Query, *, columns: Mapping[str, Sequence[str]],
+                tags: Sequence[str], limit: int) -> Summary:  # fmt: skip
+        """Everything a results page needs from the matches of ``query`` among
+        ``documents``, in one statement that finds them once (every further pass
+        over the table costs as much again): their number per combination of the
+        ``COLUMNS`` (under the ``tags`` filter), per tag (under the ``columns``
+        filters), and the ids of the best ``limit`` under every filter, best first.
+        ``columns`` maps a column of COLUMNS to the values it may have."""
+        ranked = self._ranked(documents, query).annotate(tier=self._tier(query)).order_by()
+        found, params = ranked.values("pk", *COLUMNS, "demoted", "tier",
+                                      "engine_rank").query.sql_with_params()  # fmt: skip
+        tagged = "1 = 1"
+        if tags:  # our table name and placeholders only
+            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {_within('tag', tags)})"  # noqa: S608
+        column_sql = " AND ".join(_within(f"found.{name}", values)
+                                  for name, values in columns.items()) or "1 = 1"  # fmt: skip
+        column_params = [value for values in columns.values() for value in values]
+        sql = SUMMARY.format(found=found, tagged=tagged,
+                             columns=column_sql, limit=int(limit), tags=TAGS,
+                             listed=", ".join(f"found.{name}" for name in COLUMNS))  # fmt: skip
+        summary, best_ids = Summary(), []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT tag.tag, COUNT(*) FROM {SearchTag._meta.db_table} AS tag JOIN "  # noqa: S608
-                f"({sql} {self.fence}) AS found ON found.pk = tag.document_id GROUP BY tag.tag",
-                params,
-            )
-            return cursor.fetchall()
+            cursor.execute(sql, [*params, *tags, *column_params, *tags, *column_params])
+            for part, *values, number in cursor.fetchall():
+                if part == 0:
+                    summary.combinations.append((tuple(values), number))
+                elif part == 1:
+                    summary.tags.append((values[0], number))
+                else:
+                    best_ids.append((int(values[-1]), number))
+        summary.ids = [pk for _, pk in sorted(best_ids)]
+        return summary
 
     def title_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
         """The ids of the first ``limit`` documents whose name or title matches, by the
@@ -109,7 +157,6 @@ class Engine:
 
 class PostgresEngine(Engine):
     vendor = "postgresql"
-    fence = "OFFSET 0"
 
     @staticmethod
     def tsquery(query: Query) -> str:
@@ -169,7 +216,6 @@ def trigrams_available() -> bool:
 
 class SqliteEngine(Engine):
     vendor = "sqlite"
-    fence = "LIMIT -1 OFFSET 0"
 
     @staticmethod
     def fts_query(query: Query, *, titles: bool = False) -> str:

@@ -15,11 +15,11 @@ from functools import reduce
 from operator import and_
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString
 
 from portal.plugins import search_collators, search_filters
-from portal.search.engines import Engine, engine
+from portal.search.engines import COLUMNS, Engine, engine
 from portal.search.highlight import snippet
 from portal.search.models import SearchDocument, SearchTag
 from portal.search.ranking import order
@@ -36,8 +36,6 @@ PER_PAGE = 20
 #: Facet name -> the document column (tags have their own table).
 FACETS: Mapping[str, str] = {"type": "type", "kind": "kind", "owner": "owner",
                              "lifecycle": "lifecycle", "tag": "tag_rows__tag"}  # fmt: skip
-#: The facets that are columns of the document row (counted together).
-COLUMN_FACETS = ("type", "kind", "owner", "lifecycle")
 #: What can be filtered by: the facets, and the namespace (the API's filter).
 FILTERS: Mapping[str, str] = {**FACETS, "namespace": "namespace"}
 #: Values listed per facet (the most frequent).
@@ -117,27 +115,28 @@ def search(text: str, user: Any, filters: Filters | None = None, *, page: int = 
     if query.empty:
         return results
     visible = visible_documents(user)
-    total, counts = _counts(backend, visible, query, filters, facets)
+    found = visible.filter(filters.q(without=FACETS))  # permissions and the namespace
+    limit = max(RERANKED, results.page * per_page)
+    total, counts, ids = _summary(backend, found, query, filters, limit)
     corrected = _corrected(backend, visible, query) if total == 0 else None
     if corrected is not None:
-        corrected_total, corrected_counts = _counts(backend, visible, corrected, filters, facets)
-        if corrected_total:
+        answer = _summary(backend, found, corrected, filters, limit)
+        if answer[0]:
             query, results.corrected = corrected, str(corrected)
-            total, counts = corrected_total, corrected_counts
+            total, counts, ids = answer
     if total == 0:
         results.suggestions = _suggestions(backend, visible, query)
-    results.parsed, results.total, results.facets = query, total, counts
-    if total:
-        results.hits = _page(backend, visible.filter(filters.q()), query, results)
+    results.parsed, results.total = query, total
+    results.facets = counts if facets else {}
+    results.hits = _page(ids, query, results)
     return results
 
 
-def _page(backend: Engine, documents: QuerySet, query: Query, results: Results) -> list[Hit]:
-    """One page of hits: the first RERANKED candidates in the shared order, any
-    deeper ones in the engine's."""
+def _page(ids: list[int], query: Query, results: Results) -> list[Hit]:
+    """One page of hits from the ranked ids: the first RERANKED in the shared order,
+    any deeper ones in the engine's."""
     start = (results.page - 1) * results.per_page
     end = start + results.per_page
-    ids = backend.ranked_ids(documents, query, limit=max(RERANKED, end))
     head = ids[:RERANKED] if start < RERANKED else []
     tail = ids[max(start, RERANKED) : end]
     rows = SearchDocument.objects.in_bulk(head + tail)
@@ -175,38 +174,34 @@ def suggest(text: str, user: Any, *, limit: int = 8) -> Results:
     return results
 
 
-def _counts(backend: Engine, visible: QuerySet, query: Query, filters: Filters,
-            facets: bool) -> tuple[int, dict[str, list[FacetValue]]]:  # fmt: skip
-    """The number of matches and, when ``facets``, the counts per facet value, each
-    facet counted under every other facet's filter (so choosing a kind still shows the
-    other kinds' counts). Two queries: the matches grouped by their combination of
-    type, kind, owner and lifecycle (the total and those four facets follow from it),
-    and the tags."""
-    if not facets:
-        return backend.matching(visible.filter(filters.q()), query).count(), {}
-    base = backend.matching(visible.filter(filters.q(without=COLUMN_FACETS)), query)
-    combos = [(tuple(row[name] for name in COLUMN_FACETS), row["count"])
-              for row in base.values(*COLUMN_FACETS).annotate(count=Count("pk")).order_by()]
+def _summary(backend: Engine, found: QuerySet, query: Query, filters: Filters,
+             limit: int) -> tuple[int, dict[str, list[FacetValue]], list[int]]:  # fmt: skip
+    """The number of matches under the filters, the counts per facet value (each facet
+    counted under every other facet's filter, so choosing a kind still shows the other
+    kinds' counts) and the best ``limit`` ids, from one engine statement."""
     chosen = {name: {value.lower() if name == "tag" else value  # tags are stored lower-case
                      for value in filters.chosen.get(name) or ()} for name in FACETS}
+    columns = {name: sorted(chosen[name]) for name in COLUMNS if chosen[name]}
+    answer = backend.summary(found, query, columns=columns, tags=sorted(chosen["tag"]),
+                             limit=limit)  # fmt: skip
 
     def admitted(values: tuple[str, ...], skip: str = "") -> bool:
         return all(not chosen[name] or value in chosen[name]
-                   for name, value in zip(COLUMN_FACETS, values, strict=True) if name != skip)
+                   for name, value in zip(COLUMNS, values, strict=True) if name != skip)
 
-    total = sum(count for values, count in combos if admitted(values))
+    total = sum(count for values, count in answer.combinations if admitted(values))
     if not total:
-        return 0, {}
+        return 0, {}, []
     counters: dict[str, Counter[str]] = {}
-    for position, name in enumerate(COLUMN_FACETS):
+    for position, name in enumerate(COLUMNS):
         counters[name] = Counter()
-        for values, count in combos:
+        for values, count in answer.combinations:
             if values[position] and admitted(values, skip=name):
                 counters[name][values[position]] += count
-    tagged = backend.matching(visible.filter(filters.q(without=("tag",))), query)
-    counters["tag"] = Counter(dict(backend.tag_counts(tagged)))
-    return total, {name: values for name, counter in counters.items()
-                   if (values := _facet_values(counter, chosen[name]))}  # fmt: skip
+    counters["tag"] = Counter(dict(answer.tags))
+    facets = {name: values for name, counter in counters.items()
+              if (values := _facet_values(counter, chosen[name]))}  # fmt: skip
+    return total, facets, answer.ids
 
 
 def _facet_values(counter: Counter[str], chosen: set[str]) -> list[FacetValue]:
