@@ -136,6 +136,7 @@ class Migration(migrations.Migration):
                 ('namespace', models.CharField(blank=True, max_length=63)),
                 ('name_key', models.CharField(blank=True, max_length=300)),
                 ('fields', models.JSONField(default=dict)),
+                ('tags', models.JSONField(default=list)),
                 ('demoted', models.BooleanField(default=False)),
                 ('updated', models.DateTimeField(auto_now=True)),
             ],

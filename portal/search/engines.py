@@ -42,8 +42,8 @@ TAGS = SearchTag._meta.db_table
 SUMMARY = (
     "WITH found AS MATERIALIZED ({found}) "
     "SELECT 0, {listed}, COUNT(*) FROM found WHERE {tagged} GROUP BY {listed} "
-    "UNION ALL SELECT 1, tag.tag, NULL, NULL, NULL, COUNT(*) FROM {tags} AS tag "
-    "JOIN found ON found.pk = tag.document_id WHERE {columns} GROUP BY tag.tag "
+    "UNION ALL SELECT 1, tag.value, NULL, NULL, NULL, COUNT(*) FROM found, {each_tag} "
+    "WHERE {columns} GROUP BY tag.value "
     "UNION ALL SELECT 2, NULL, NULL, NULL, CAST(position AS TEXT), pk FROM ("
     "SELECT found.pk, ROW_NUMBER() OVER (ORDER BY {best}) AS position FROM found "
     "WHERE {tagged} AND {columns} ORDER BY {best} LIMIT {limit}) AS best"
@@ -75,6 +75,8 @@ class Engine:
     """What both engines share: the name boosts and the ranked candidate query."""
 
     vendor = ""
+    #: A row per tag of a found document, as ``tag.value`` (in Engine.summary).
+    each_tag = ""
 
     def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
         """``documents`` that match ``query`` (``titles``: in a name or title)."""
@@ -107,7 +109,7 @@ class Engine:
         filters), and the ids of the best ``limit`` under every filter, best first.
         ``columns`` maps a column of COLUMNS to the values it may have."""
         ranked = self._ranked(documents, query).annotate(tier=self._tier(query)).order_by()
-        found, params = ranked.values("pk", *COLUMNS, "demoted", "tier",
+        found, params = ranked.values("pk", *COLUMNS, "tags", "demoted", "tier",
                                       "engine_rank").query.sql_with_params()  # fmt: skip
         tagged = "1 = 1"
         if tags:  # our table name and placeholders only
@@ -116,7 +118,7 @@ class Engine:
                                   for name, values in columns.items()) or "1 = 1"  # fmt: skip
         column_params = [value for values in columns.values() for value in values]
         sql = SUMMARY.format(found=found, tagged=tagged,
-                             columns=column_sql, limit=int(limit), tags=TAGS,
+                             columns=column_sql, limit=int(limit), each_tag=self.each_tag,
                              listed=", ".join(f"found.{name}" for name in COLUMNS))  # fmt: skip
         summary, best_ids = Summary(), []
         with connection.cursor() as cursor:
@@ -157,6 +159,7 @@ class Engine:
 
 class PostgresEngine(Engine):
     vendor = "postgresql"
+    each_tag = "jsonb_array_elements_text(found.tags) AS tag(value)"
 
     @staticmethod
     def tsquery(query: Query) -> str:
@@ -216,6 +219,7 @@ def trigrams_available() -> bool:
 
 class SqliteEngine(Engine):
     vendor = "sqlite"
+    each_tag = "json_each(found.tags) AS tag"
 
     @staticmethod
     def fts_query(query: Query, *, titles: bool = False) -> str:

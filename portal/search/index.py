@@ -52,7 +52,11 @@ def _row(document: IndexDocument) -> SearchDocument:
         kind=document.kind[:63], owner=document.owner[:200],
         lifecycle=document.lifecycle[:63], namespace=document.namespace[:63],
         name_key=indexed.get("name", "")[:300], fields={k: v for k, v in indexed.items() if v},
-        demoted=document.demoted)  # fmt: skip
+        tags=_tags(document), demoted=document.demoted)  # fmt: skip
+
+
+def _tags(document: IndexDocument) -> list[str]:
+    return sorted({str(tag)[:63].lower() for tag in document.tags if tag})
 
 
 def save(documents: Iterable[IndexDocument], *, learn: bool = True) -> int:
@@ -70,10 +74,7 @@ def save(documents: Iterable[IndexDocument], *, learn: bool = True) -> int:
             rows = SearchDocument.objects.bulk_create([_row(doc) for doc in latest.values()])
             pairs = zip(rows, latest.values(), strict=True)
             SearchTag.objects.bulk_create(
-                SearchTag(document=row, tag=tag)
-                for row, doc in pairs
-                for tag in {str(tag)[:63].lower() for tag in doc.tags}
-                if tag
+                SearchTag(document=row, tag=tag) for row, _ in pairs for tag in row.tags
             )
             if learn:
                 _learn_words(rows)

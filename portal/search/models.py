@@ -30,6 +30,8 @@ class SearchDocument(models.Model):
     #: The words of the name, for the exact and prefix name boosts.
     name_key = models.CharField(max_length=300, blank=True)
     fields = models.JSONField(default=dict)
+    #: Lower-case tags, counted from the row itself (filters use ``SearchTag``).
+    tags = models.JSONField(default=list)
     demoted = models.BooleanField(default=False)
     updated = models.DateTimeField(auto_now=True)
 

@@ -186,8 +186,9 @@ def _summary(backend: Engine, found: QuerySet, query: Query, filters: Filters,
                              limit=limit)  # fmt: skip
 
     def admitted(values: tuple[str, ...], skip: str = "") -> bool:
-        return all(not chosen[name] or value in chosen[name]
-                   for name, value in zip(COLUMNS, values, strict=True) if name != skip)
+        return not columns or all(not chosen[name] or value in chosen[name]
+                                  for name, value in zip(COLUMNS, values, strict=True)
+                                  if name != skip)  # fmt: skip
 
     total = sum(count for values, count in answer.combinations if admitted(values))
     if not total:
