@@ -1,12 +1,14 @@
 """The two full-text engines behind one interface.
 
-Each engine answers three questions over the ``SearchDocument`` rows of a queryset:
-which match a :class:`~portal.search.text.Query` (:meth:`matching`, for results,
-counts and facets), which come first (:meth:`ranked_ids`: the exact-name boost, then
-the prefix-name boost, then healthy before demoted, then the engine's own text rank;
-:mod:`portal.search.ranking` orders these candidates by rules shared by both engines),
-which vocabulary words look like a typo'd word (:meth:`similar_words`), and how to
-recompute the vocabulary from the engine's own index (:meth:`refresh_vocabulary`).
+Each engine answers these questions over the ``SearchDocument`` rows of a queryset:
+which match a :class:`~portal.search.text.Query` (:meth:`matching`); how many match
+per facet value and which come first, in one statement (:meth:`summary`: the
+exact-name boost, then the prefix-name boost, then healthy before demoted, then the
+engine's own text rank; :mod:`portal.search.ranking` orders these candidates by rules
+shared by both engines); which names and titles match, for the type-ahead
+(:meth:`title_ids`); which vocabulary words look like a typo'd word
+(:meth:`similar_words`); and how to recompute the vocabulary from the engine's own
+index (:meth:`refresh_vocabulary`).
 
 PostgreSQL matches the generated weighted ``vector`` column with ``to_tsquery`` (GIN
 index) and ranks with ``ts_rank_cd``; SQLite matches its FTS5 table and ranks with
@@ -33,8 +35,6 @@ __all__ = ["COLUMNS", "Engine", "Summary", "engine"]
 
 #: The facets that are columns of the document row (counted together).
 COLUMNS = ("type", "kind", "owner", "lifecycle")
-
-
 TAGS = SearchTag._meta.db_table
 #: Engine.summary's statement: the matches found once, then counted by the combination
 #: of COLUMNS (0), by tag (1), and the best of them ranked (2). Every value is a
@@ -113,7 +113,8 @@ class Engine:
                                       "engine_rank").query.sql_with_params()  # fmt: skip
         tagged = "1 = 1"
         if tags:  # our table name and placeholders only
-            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {_within('tag', tags)})"  # noqa: S608
+            chosen = _within("tag", tags)
+            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {chosen})"  # noqa: S608
         column_sql = " AND ".join(_within(f"found.{name}", values)
                                   for name, values in columns.items()) or "1 = 1"  # fmt: skip
         column_params = [value for values in columns.values() for value in values]

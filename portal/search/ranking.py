@@ -1,6 +1,6 @@
 """The order of results, the same on both engines.
 
-The engines pick the candidates (:meth:`Engine.ranked_ids`); this module orders them
+The engines pick the candidates (:meth:`Engine.summary`); this module orders them
 by rules that do not depend on the engine, so PostgreSQL and SQLite show the same
 results in the same order:
 
