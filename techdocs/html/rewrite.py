@@ -34,8 +34,11 @@ class UrlRewriter:
 
     def inside(self, url: str) -> tuple[str, str, str] | None:
         """``(path inside the site, query, fragment)`` of a relative URL, or None when it
-        leaves the site."""
-        parts = urlsplit(url)
+        leaves the site (or is no URL at all)."""
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
         path = unquote(parts.path)
         if "\\" in path or "\x00" in path:
             return None
@@ -69,7 +72,10 @@ class UrlRewriter:
         if value.startswith("//"):
             value = "https:" + value
         compact = "".join(value.split()).lower()
-        scheme = urlsplit(compact).scheme
+        try:
+            scheme = urlsplit(compact).scheme
+        except ValueError:  # "//[not-an-address]": no browser could follow it either
+            return None
         if scheme:
             return value if scheme in _EXTERNAL else None
         found = self.inside(value)

@@ -50,10 +50,13 @@ _ATTRIBUTES: dict[str, set[str]] = {
 }  # fmt: skip
 
 
-def _filter(rewriter: UrlRewriter):  # type: ignore[no-untyped-def]
+def _filter(rewriter: UrlRewriter | None):  # type: ignore[no-untyped-def]
+    """nh3's attribute filter; without ``rewriter`` URLs are kept as they are (they
+    were rewritten by an earlier pass)."""
+
     def keep(element: str, attribute: str, value: str) -> str | None:
         if attribute in URL_ATTRIBUTES:
-            return rewriter.rewrite(element, attribute, value)
+            return rewriter.rewrite(element, attribute, value) if rewriter else value
         if element == "input":
             if attribute == "type":
                 return value if value.lower() == "checkbox" else None
@@ -64,14 +67,33 @@ def _filter(rewriter: UrlRewriter):  # type: ignore[no-untyped-def]
     return keep
 
 
+#: Clean passes after the first, at most, until the markup reads back as written.
+SETTLING_PASSES = 3
+
+
 def sanitize(fragment: str, *, rewrite: UrlRewriter) -> str:
-    """``fragment`` with only safe markup left and every URL a portal URL."""
-    cleaned = nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes=_ATTRIBUTES,
-                        clean_content_tags={"script", "style", "noscript", "template",
-                                            "textarea", "xmp", "iframe", "noembed",
-                                            "noframes", "math", "select"},
-                        url_schemes={"http", "https", "mailto", "tel"},
-                        attribute_filter=_filter(rewrite), link_rel="noopener noreferrer",
-                        strip_comments=True, set_tag_attribute_values={
-                            "input": {"disabled": "disabled"}})  # fmt: skip
+    """``fragment`` with only safe markup left and every URL a portal URL.
+
+    nh3 writes out the tree it built, and from misnested input that can be a tree
+    the HTML parser would not build itself (a ``<p>`` or an ``<a>`` inside another),
+    which reads back differently. So the result is cleaned again, without rewriting
+    URLs twice, until it reads back as written: what is stored is what a browser
+    parses."""
+    cleaned = _clean(fragment, _filter(rewrite))
+    for _ in range(SETTLING_PASSES):
+        settled = _clean(cleaned, _filter(None))
+        if settled == cleaned:
+            break
+        cleaned = settled
     return cleaned
+
+
+def _clean(fragment: str, attribute_filter) -> str:  # type: ignore[no-untyped-def]
+    return nh3.clean(fragment, tags=set(ALLOWED_TAGS), attributes=_ATTRIBUTES,
+                     clean_content_tags={"script", "style", "noscript", "template",
+                                         "textarea", "xmp", "iframe", "noembed",
+                                         "noframes", "math", "select"},
+                     url_schemes={"http", "https", "mailto", "tel"},
+                     attribute_filter=attribute_filter, link_rel="noopener noreferrer",
+                     strip_comments=True, set_tag_attribute_values={
+                         "input": {"disabled": "disabled"}})  # fmt: skip
