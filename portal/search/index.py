@@ -19,13 +19,13 @@ from portal.search.documents import FIELDS, IndexDocument
 from portal.search.models import SearchDocument, SearchTag, SearchTerm
 from portal.search.text import joined, words
 
-__all__ = ["BATCH", "delete", "remove", "remove_groups", "save"]
+__all__ = ["BATCH", "batches", "delete", "remove", "remove_groups", "save"]
 
 BATCH = 500
 _LIMITS = {"type": 40, "key": 1000, "group": 300}
 
 
-def _batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
+def batches(items: Iterable, size: int = BATCH) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -65,7 +65,7 @@ def save(documents: Iterable[IndexDocument], *, learn: bool = True) -> int:
     anything of its batch is written. ``learn``: add their words to the vocabulary
     (a rebuild refreshes the whole vocabulary at its end instead)."""
     stored = 0
-    for batch in _batches(documents):
+    for batch in batches(documents):
         for document in batch:
             _check(document)
         latest = {(doc.type, doc.key): doc for doc in batch}  # the last one of a key wins
@@ -108,10 +108,10 @@ def _learn_words(rows: list[SearchDocument]) -> None:
 def remove(type: str, keys: Iterable[str]) -> int:
     """Remove the documents of ``type`` with these keys; return how many there were."""
     return sum(delete(SearchDocument.objects.filter(type=type, key__in=batch))
-               for batch in _batches(keys))
+               for batch in batches(keys))
 
 
 def remove_groups(type: str, groups: Iterable[str]) -> int:
     """Remove every document of ``type`` in these groups (a docs site's sections)."""
     return sum(delete(SearchDocument.objects.filter(type=type, group__in=batch))
-               for batch in _batches(groups))
+               for batch in batches(groups))

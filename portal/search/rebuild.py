@@ -9,12 +9,11 @@ is much cheaper than learning each batch's words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 
 from django.db import transaction
 
-from portal.plugins import SearchCollator, search_collators
+from portal.plugins import search_collators
 from portal.search import index
 from portal.search.engines import engine
 from portal.search.models import SearchDocument
@@ -22,12 +21,6 @@ from portal.search.models import SearchDocument
 __all__ = ["rebuild"]
 
 Progress = Callable[[str, int], None]
-
-
-def _batches(collator: SearchCollator) -> Iterator[list]:
-    documents = iter(collator.collect())
-    while batch := list(islice(documents, index.BATCH)):
-        yield batch
 
 
 def rebuild(types: list[str] | None = None, progress: Progress | None = None) -> dict[str, int]:
@@ -46,7 +39,7 @@ def rebuild(types: list[str] | None = None, progress: Progress | None = None) ->
         for name in chosen:
             index.delete(SearchDocument.objects.filter(type=name))
             counts[name] = 0
-            for batch in _batches(collators[name]):
+            for batch in index.batches(collators[name].collect()):
                 counts[name] += index.save(batch, learn=False)
                 if progress:
                     progress(name, counts[name])
