@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from portal.search.models import SearchDocument, SearchTag, SearchTerm
+from portal.search.models import SearchBody, SearchDocument, SearchTag, SearchTerm
 
 __all__ = [
     "ACTIVE_STATES",
@@ -21,6 +21,7 @@ __all__ = [
     "Job",
     "JobLogEntry",
     "JobStatus",
+    "SearchBody",
     "SearchDocument",
     "SearchTag",
     "SearchTerm",

@@ -97,13 +97,13 @@ def _cursor(page: int) -> str:
 
 def _result(hit: Hit, results: Results, tags: tuple[str, str]) -> dict[str, Any]:
     row = hit.document
-    document = {"title": row.title, "text": row.text, "location": row.location}
+    document = {"title": row.title, "text": row.body.text, "location": row.location}
     for name in ("kind", "namespace", "owner", "lifecycle"):
         if getattr(row, name):
             document[name] = getattr(row, name)
     pre, post = tags
     fields = {"title": highlight(row.title, results.parsed, pre=pre, post=post),
-              "text": highlight(row.text, results.parsed, pre=pre, post=post)}  # fmt: skip
+              "text": highlight(row.body.text, results.parsed, pre=pre, post=post)}  # fmt: skip
     return {"type": row.type, "document": document, "rank": hit.rank,
             "highlight": {"preTag": pre, "postTag": post, "fields": fields}}  # fmt: skip
 

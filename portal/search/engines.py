@@ -3,15 +3,17 @@
 Each engine answers these questions over the ``SearchDocument`` rows of a queryset:
 which match a :class:`~portal.search.text.Query` (:meth:`matching`); how many match
 per facet value and which come first, in one statement (:meth:`summary`: the
-exact-name boost, then the prefix-name boost, then healthy before demoted, then the
-engine's own text rank; :mod:`portal.search.ranking` orders these candidates by rules
-shared by both engines); which names and titles match, for the type-ahead
+exact-name boost, then the prefix-name boost, then healthy before demoted, then a
+name or title match before others, then the engine's own text rank;
+:mod:`portal.search.ranking` orders these candidates by rules shared by both
+engines); which names and titles match, for the type-ahead
 (:meth:`title_ids`); which vocabulary words look like a typo'd word
 (:meth:`similar_words`); and how to recompute the vocabulary from the engine's own
 index (:meth:`refresh_vocabulary`).
 
-PostgreSQL matches the generated weighted ``vector`` column with ``to_tsquery`` (GIN
-index) and ranks with ``ts_rank_cd``; SQLite matches its FTS5 table and ranks with
+PostgreSQL matches the weighted ``words`` column with ``to_tsquery`` (GIN
+index) and ranks with ``ts_rank_cd`` (only the name and title matches, when they
+alone fill the candidates); SQLite matches its FTS5 table and ranks with
 ``bm25`` over the same field weights. Queries reach both as words only (see
 :mod:`portal.search.text`), so the two match exactly the same documents.
 """
@@ -36,18 +38,23 @@ __all__ = ["COLUMNS", "Engine", "Summary", "engine"]
 #: The facets that are columns of the document row (counted together).
 COLUMNS = ("type", "kind", "owner", "lifecycle")
 TAGS = SearchTag._meta.db_table
-#: Engine.summary's statement: the matches found once, then counted by the combination
-#: of COLUMNS (0), by tag (1), and the best of them ranked (2). Every value is a
-#: parameter; the names filled in are our own constants and placeholders.
-SUMMARY = (
-    "WITH found AS MATERIALIZED ({found}) "
-    "SELECT 0, {listed}, COUNT(*) FROM found WHERE {tagged} GROUP BY {listed} "
-    "UNION ALL SELECT 1, tag.value, NULL, NULL, NULL, COUNT(*) FROM found, {each_tag} "
-    "WHERE {columns} GROUP BY tag.value "
-    "UNION ALL SELECT 2, NULL, NULL, NULL, CAST(position AS TEXT), pk FROM ("
-    "SELECT found.pk, ROW_NUMBER() OVER (ORDER BY {best}) AS position FROM found "
-    "WHERE {tagged} AND {columns} ORDER BY {best} LIMIT {limit}) AS best"
-).replace("{best}", "found.tier DESC, found.demoted, found.engine_rank DESC, found.pk")
+#: Engine.summary's statement: the matches found once, then counted per value of each
+#: facet (under every other facet's filter) and the best of them chosen. The best are
+#: picked by an ORDER BY ... LIMIT straight over the matches (a bounded top-N sort) and
+#: numbered afterwards, among themselves only; tags are listed by a set-returning
+#: function in the select list, which costs far less per match than a lateral join.
+#: Every value is a parameter; the names filled in are our own constants.
+FOUND = "WITH found AS MATERIALIZED ({found}) "
+FACET = ("SELECT '{name}', found.{name}, COUNT(*) FROM found "
+         "WHERE found.{name} <> '' AND {tagged} AND {others} GROUP BY found.{name} ")
+TAG_FACET = "SELECT 'tag', value, COUNT(*) FROM ({tag_rows} WHERE {columns}) AS tag GROUP BY value "
+#: The candidates' order: exact, then prefix name matches; healthy before demoted; a
+#: match in the name or title before one elsewhere; then the engine's text rank.
+ORDER = "found.tier DESC, found.demoted, found.titled DESC, found.engine_rank DESC, found.pk"
+BEST = ("SELECT '', CAST(ROW_NUMBER() OVER (ORDER BY {best}) AS TEXT), found.pk FROM ("
+        "SELECT found.pk, found.tier, found.demoted, found.titled, found.engine_rank FROM found "
+        "WHERE {tagged} AND {columns} ORDER BY {best} LIMIT {limit}) AS found"
+        ).replace("{best}", ORDER)  # fmt: skip
 
 
 def _within(column: str, values: Sequence[str]) -> str:
@@ -59,11 +66,11 @@ def _within(column: str, values: Sequence[str]) -> str:
 class Summary:
     """What :meth:`Engine.summary` found."""
 
-    #: ((type, kind, owner, lifecycle), number of matches)
-    combinations: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
-    tags: list[tuple[str, int]] = field(default_factory=list)
+    #: Facet name (a column of COLUMNS, or ``tag``) -> (value, number of matches).
+    facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     #: The best matches, best first.
     ids: list[int] = field(default_factory=list)
+
 
 #: SQLite's bm25 weights, in the FTS5 table's column order (FIELDS' order).
 BM25_WEIGHTS = ", ".join(str(weight) for weight, _ in FIELDS.values())
@@ -75,16 +82,24 @@ class Engine:
     """What both engines share: the name boosts and the ranked candidate query."""
 
     vendor = ""
-    #: A row per tag of a found document, as ``tag.value`` (in Engine.summary).
-    each_tag = ""
+    #: A row per tag of a found document, as ``value`` (in Engine.summary).
+    tag_rows = ""
+    #: Statements run before Engine.summary's, in its transaction.
+    summary_settings: tuple[str, ...] = ()
+    #: Whether ranking only the name and title matches saves work (see _titles_suffice).
+    rank_titles_alone = False
 
     def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
         """``documents`` that match ``query`` (``titles``: in a name or title)."""
         raise NotImplementedError
 
-    def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
+    def _ranked(self, documents: QuerySet, query: Query, *, titles_only: bool) -> QuerySet:
         """``documents`` matching ``query``, annotated with ``engine_rank`` (higher
-        is better)."""
+        is better; ``titles_only``: of the name and title matches, 0 elsewhere)."""
+        raise NotImplementedError
+
+    def _titled(self, query: Query) -> RawSQL:
+        """Whether a document's name or title matches ``query``."""
         raise NotImplementedError
 
     def similar_words(self, word: str) -> list[str]:
@@ -104,35 +119,57 @@ class Engine:
                 tags: Sequence[str], limit: int) -> Summary:  # fmt: skip
         """Everything a results page needs from the matches of ``query`` among
         ``documents``, in one statement that finds them once (every further pass
-        over the table costs as much again): their number per combination of the
-        ``COLUMNS`` (under the ``tags`` filter), per tag (under the ``columns``
-        filters), and the ids of the best ``limit`` under every filter, best first.
-        ``columns`` maps a column of COLUMNS to the values it may have."""
-        ranked = self._ranked(documents, query).annotate(tier=self._tier(query)).order_by()
-        found, params = ranked.values("pk", *COLUMNS, "tags", "demoted", "tier",
+        over the table costs as much again): the number of matches per value of each
+        facet of ``COLUMNS`` and per tag, each under every other facet's filter, and
+        the ids of the best ``limit`` under every filter, best first. ``columns`` maps
+        a column of COLUMNS to the values it may have; ``tags``: any of these."""
+        filtered = documents.filter(**{f"{name}__in": values for name, values in columns.items()})
+        if tags:
+            filtered = filtered.filter(pk__in=SearchTag.objects.filter(tag__in=tags)
+                                       .values("document"))  # fmt: skip
+        ranked = self._ranked(documents, query,
+                              titles_only=self._titles_suffice(filtered, query, limit))
+        ranked = ranked.annotate(tier=self._tier(query), titled=self._titled(query)).order_by()
+        found, params = ranked.values("pk", *COLUMNS, "tags", "demoted", "tier", "titled",
                                       "engine_rank").query.sql_with_params()  # fmt: skip
-        tagged = "1 = 1"
+        tagged, tag_params = "1 = 1", list(tags)
         if tags:  # our table name and placeholders only
-            chosen = _within("tag", tags)
-            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {chosen})"  # noqa: S608
-        column_sql = " AND ".join(_within(f"found.{name}", values)
-                                  for name, values in columns.items()) or "1 = 1"  # fmt: skip
-        column_params = [value for values in columns.values() for value in values]
-        sql = SUMMARY.format(found=found, tagged=tagged,
-                             columns=column_sql, limit=int(limit), each_tag=self.each_tag,
-                             listed=", ".join(f"found.{name}" for name in COLUMNS))  # fmt: skip
+            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {_within('tag', tags)})"  # noqa: S608
+
+        def where(skip: str = "") -> tuple[str, list[str]]:
+            chosen = {name: values for name, values in columns.items() if name != skip}
+            sql = " AND ".join(_within(f"found.{name}", values) for name, values in chosen.items())
+            return sql or "1 = 1", [value for values in chosen.values() for value in values]
+
+        parts, values = [FOUND.format(found=found)], list(params)
+        for name in COLUMNS:
+            others, others_params = where(skip=name)
+            parts.append(FACET.format(name=name, tagged=tagged, others=others))
+            values += [*tag_params, *others_params]
+        every, every_params = where()
+        parts.append(TAG_FACET.format(tag_rows=self.tag_rows, columns=every))
+        parts.append(BEST.format(tagged=tagged, columns=every, limit=int(limit)))
+        values += [*every_params, *tag_params, *every_params]
         summary, best_ids = Summary(), []
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *tags, *column_params, *tags, *column_params])
-            for part, *values, number in cursor.fetchall():
-                if part == 0:
-                    summary.combinations.append((tuple(values), number))
-                elif part == 1:
-                    summary.tags.append((values[0], number))
+        with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+            for setting in self.summary_settings:
+                cursor.execute(setting)
+            cursor.execute(parts[0] + "UNION ALL ".join(parts[1:]), values)
+            for facet, value, number in cursor.fetchall():
+                if facet:
+                    summary.facets.setdefault(facet, []).append((value, number))
                 else:
-                    best_ids.append((int(values[-1]), number))
+                    best_ids.append((int(value), number))
         summary.ids = [pk for _, pk in sorted(best_ids)]
         return summary
+
+    def _titles_suffice(self, filtered: QuerySet, query: Query, limit: int) -> bool:
+        """Whether the best ``limit`` are all healthy name or title matches (there are
+        that many), so the text rank of the other matches is never needed."""
+        if not self.rank_titles_alone:
+            return False
+        titled = self.matching(filtered.filter(demoted=False), query, titles=True)
+        return titled.values("pk")[:limit].count() >= limit
 
     def title_ids(self, documents: QuerySet, query: Query, limit: int) -> list[int]:
         """The ids of the first ``limit`` documents whose name or title matches, by the
@@ -158,9 +195,20 @@ class Engine:
         return bool(query.clauses) and query.clauses[-1][-1].prefix
 
 
+#: PostgreSQL's text rank (cover density, normalised by the document's length) and
+#: name-or-title match, each with the to_tsquery text as its parameter.
+RANK = "ts_rank_cd(words, to_tsquery('simple'::regconfig, %s), 1)"
+TITLED = "title_vector @@ to_tsquery('simple'::regconfig, %s)"
+
+
 class PostgresEngine(Engine):
     vendor = "postgresql"
-    each_tag = "jsonb_array_elements_text(found.tags) AS tag(value)"
+    tag_rows = "SELECT jsonb_array_elements_text(found.tags) AS value FROM found"
+    rank_titles_alone = True
+    #: A broad query's matches (tens of thousands of rows) fit in memory instead of
+    #: spilling to disk at the default 4 MB; JIT compilation, which the planner's cost
+    #: estimate turns on for such a statement, costs more than it saves.
+    summary_settings = ("SET LOCAL work_mem = '32MB'", "SET LOCAL jit = off")
 
     @staticmethod
     def tsquery(query: Query) -> str:
@@ -177,20 +225,26 @@ class PostgresEngine(Engine):
 
     def matching(self, documents: QuerySet, query: Query, *, titles: bool = False) -> QuerySet:
         # title_vector: names and titles alone; the column name is one of our two.
-        column = "title_vector" if titles else "vector"
+        column = "title_vector" if titles else "words"
         match = RawSQL(f"{column} @@ to_tsquery('simple'::regconfig, %s)",  # noqa: S611
                        [self.tsquery(query)], output_field=BooleanField())  # fmt: skip
         return documents.filter(match)
 
-    def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
-        rank = RawSQL("ts_rank_cd(vector, to_tsquery('simple'::regconfig, %s), 1)",
-                      [self.tsquery(query)], output_field=FloatField())  # fmt: skip
-        return self.matching(documents, query).annotate(engine_rank=rank)
+    def _ranked(self, documents: QuerySet, query: Query, *, titles_only: bool) -> QuerySet:
+        tsquery = self.tsquery(query)
+        rank, params = RANK, [tsquery]
+        if titles_only:
+            rank, params = f"CASE WHEN {TITLED} THEN {RANK} ELSE 0 END", [tsquery, tsquery]
+        ranked = RawSQL(rank, params, output_field=FloatField())  # noqa: S611 (our constants)
+        return self.matching(documents, query).annotate(engine_rank=ranked)
+
+    def _titled(self, query: Query) -> RawSQL:
+        return RawSQL(TITLED, [self.tsquery(query)], output_field=BooleanField())  # noqa: S611
 
     def _vocabulary_statements(self) -> list[str]:
         return [
             "CREATE TEMPORARY TABLE search_fresh_words ON COMMIT DROP AS SELECT word FROM "
-            "ts_stat('SELECT vector FROM portal_searchdocument') WHERE length(word) <= 60",
+            "ts_stat('SELECT words FROM portal_searchdocument') WHERE length(word) <= 60",
             "DELETE FROM portal_searchterm AS term WHERE NOT EXISTS "
             "(SELECT 1 FROM search_fresh_words AS fresh WHERE fresh.word = term.word)",
             "INSERT INTO portal_searchterm (word) SELECT word FROM search_fresh_words "
@@ -220,7 +274,7 @@ def trigrams_available() -> bool:
 
 class SqliteEngine(Engine):
     vendor = "sqlite"
-    each_tag = "json_each(found.tags) AS tag"
+    tag_rows = "SELECT tag.value AS value FROM found, json_each(found.tags) AS tag"
 
     @staticmethod
     def fts_query(query: Query, *, titles: bool = False) -> str:
@@ -241,7 +295,7 @@ class SqliteEngine(Engine):
                      [self.fts_query(query, titles=titles)])  # fmt: skip
         return documents.filter(pk__in=ids)
 
-    def _ranked(self, documents: QuerySet, query: Query) -> QuerySet:
+    def _ranked(self, documents: QuerySet, query: Query, *, titles_only: bool) -> QuerySet:
         # bm25() needs the FTS table joined in the same query as its MATCH, which only
         # extra() can express; every value is a parameter or one of our constants.
         table = SearchDocument._meta.db_table
@@ -251,6 +305,11 @@ class SqliteEngine(Engine):
             params=[self.fts_query(query)],
             select={"engine_rank": f"-bm25(portal_search_fts, {BM25_WEIGHTS})"},
         )
+
+    def _titled(self, query: Query) -> RawSQL:
+        return RawSQL("portal_searchdocument.id IN (SELECT rowid FROM portal_search_fts "
+                      "WHERE portal_search_fts MATCH %s)", [self.fts_query(query, titles=True)],
+                      output_field=BooleanField())  # fmt: skip
 
     def _vocabulary_statements(self) -> list[str]:
         return [

@@ -2,8 +2,9 @@
 
 Collators call :func:`save` in the transaction (or job) that changed what a document
 describes, so a search never sees an entity the catalog no longer has. A saved
-document replaces the one with the same ``type`` and ``key``; the engines' full-text
-indexes follow by themselves (see :mod:`portal.search.models`). Every call is a fixed
+document replaces the one with the same ``type`` and ``key``: its scanned row, its
+body and its tags; the engines' full-text indexes follow by themselves (see
+:mod:`portal.search.models`). Every call is a fixed
 number of queries per batch of :data:`BATCH` documents.
 """
 
@@ -16,8 +17,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from portal.search.documents import FIELDS, IndexDocument
-from portal.search.models import SearchDocument, SearchTag, SearchTerm
-from portal.search.text import joined, words
+from portal.search.models import SearchBody, SearchDocument, SearchTag, SearchTerm
+from portal.search.text import joined
 
 __all__ = ["BATCH", "batches", "delete", "remove", "remove_groups", "save"]
 
@@ -44,15 +45,18 @@ def _check(document: IndexDocument) -> None:
                          f"fields are {', '.join(FIELDS)}")  # fmt: skip
 
 
-def _row(document: IndexDocument) -> SearchDocument:
-    indexed = {name: joined(text) for name, text in document.fields.items() if text}
-    return SearchDocument(
+def _rows(document: IndexDocument) -> tuple[SearchDocument, SearchBody]:
+    """The scanned row and the body of ``document`` (the body's document is set once
+    the row has its id)."""
+    indexed = {name: words for name, text in document.fields.items() if (words := joined(text))}
+    row = SearchDocument(
         type=document.type, key=document.key, group=document.group,
-        title=document.title[:500], location=document.location[:1200], text=document.text,
+        title=document.title[:500], location=document.location[:1200],
         kind=document.kind[:63], owner=document.owner[:200],
         lifecycle=document.lifecycle[:63], namespace=document.namespace[:63],
-        name_key=indexed.get("name", "")[:300], fields={k: v for k, v in indexed.items() if v},
+        name_key=indexed.get("name", "")[:300], words=indexed,
         tags=_tags(document), demoted=document.demoted)  # fmt: skip
+    return row, SearchBody(fields=indexed, text=document.text)
 
 
 def _tags(document: IndexDocument) -> list[str]:
@@ -71,13 +75,15 @@ def save(documents: Iterable[IndexDocument], *, learn: bool = True) -> int:
         latest = {(doc.type, doc.key): doc for doc in batch}  # the last one of a key wins
         with transaction.atomic():
             _delete_keys(latest)
-            rows = SearchDocument.objects.bulk_create([_row(doc) for doc in latest.values()])
-            pairs = zip(rows, latest.values(), strict=True)
-            SearchTag.objects.bulk_create(
-                SearchTag(document=row, tag=tag) for row, _ in pairs for tag in row.tags
-            )
+            pairs = [_rows(doc) for doc in latest.values()]
+            rows = SearchDocument.objects.bulk_create([row for row, _ in pairs])
+            for row, body in pairs:
+                body.document = row
+            SearchBody.objects.bulk_create(body for _, body in pairs)
+            SearchTag.objects.bulk_create(SearchTag(document=row, tag=tag)
+                                          for row in rows for tag in row.tags)  # fmt: skip
             if learn:
-                _learn_words(rows)
+                _learn_words([body for _, body in pairs])
         stored += len(rows)
     return stored
 
@@ -91,16 +97,18 @@ def _delete_keys(latest: dict[tuple[str, str], IndexDocument]) -> None:
 
 
 def delete(documents: QuerySet) -> int:
-    """Delete ``documents`` and their tags in two statements; return how many."""
+    """Delete ``documents``, their bodies and tags in three statements; return how many."""
     SearchTag.objects.filter(document__in=documents.values("pk")).delete()
+    SearchBody.objects.filter(document__in=documents.values("pk")).delete()
     return documents.delete()[0]
 
 
-def _learn_words(rows: list[SearchDocument]) -> None:
-    """Add the words of ``rows`` to the vocabulary (typo correction's candidates). One
+def _learn_words(bodies: list[SearchBody]) -> None:
+    """Add the words of ``bodies`` to the vocabulary (typo correction's candidates). One
     insert that skips known words: asking first which are known was a list of
     thousands of parameters, which PostgreSQL compares row by row with every one."""
-    vocabulary = {word for row in rows for text in row.fields.values() for word in words(text)}
+    vocabulary = {word for body in bodies for text in body.fields.values()
+                  for word in text.split()}  # fmt: skip
     SearchTerm.objects.bulk_create([SearchTerm(word=word) for word in sorted(vocabulary)],
                                    ignore_conflicts=True, batch_size=BATCH * 4)  # fmt: skip
 

@@ -1,10 +1,14 @@
 """The search index tables.
 
-``SearchDocument`` holds each document's display data, facets and the words of its
-fields (``fields``: field name → space-separated words). The engine's full-text index
-is built from those words by the database itself, so no write path can forget it: on
-PostgreSQL a generated, weighted ``tsvector`` column with a GIN index, on SQLite an
-FTS5 table kept by triggers (migration ``0003_search``). ``SearchTerm`` is the
+``SearchDocument`` is the row a search scans: what is counted (facets, tags), what
+orders candidates (the name's words, health, the title) and the engine's full-text
+column (``words``, see :mod:`portal.search.fields`): on PostgreSQL a weighted
+``tsvector`` with a GIN index, and a generated one of its name and title words only
+for the type-ahead; on SQLite the words as JSON, fed by triggers to an FTS5 table
+(migrations ``0003_search``, ``0004_search_narrow``). ``SearchBody`` holds what is
+read only for the page of results: the words per field (the shared ranking rules)
+and the text snippets come from. A broad query touches tens of thousands of
+documents, so the scanned row is kept to what the scan needs. ``SearchTerm`` is the
 vocabulary, with a trigram index, for typo correction and "did you mean".
 """
 
@@ -12,7 +16,14 @@ from __future__ import annotations
 
 from django.db import models
 
-__all__ = ["SearchDocument", "SearchTag", "SearchTerm"]
+from portal.search.fields import FullTextField
+
+__all__ = ["SearchBody", "SearchDocument", "SearchTag", "SearchTerm"]
+
+
+class SearchDocumentManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().defer("words")
 
 
 class SearchDocument(models.Model):
@@ -22,20 +33,23 @@ class SearchDocument(models.Model):
     group = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=500)
     location = models.CharField(max_length=1200)
-    text = models.TextField(blank=True)
     kind = models.CharField(max_length=63, blank=True)
     owner = models.CharField(max_length=200, blank=True)
     lifecycle = models.CharField(max_length=63, blank=True)
     namespace = models.CharField(max_length=63, blank=True)
     #: The words of the name, for the exact and prefix name boosts.
     name_key = models.CharField(max_length=300, blank=True)
-    fields = models.JSONField(default=dict)
+    #: Field name -> its words, as the engine indexes them (written, never read).
+    words = FullTextField(null=True)
     #: Lower-case tags, counted from the row itself (filters use ``SearchTag``).
     tags = models.JSONField(default=list)
     demoted = models.BooleanField(default=False)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = SearchDocumentManager()
+
     class Meta:
+        base_manager_name = "objects"
         constraints = [models.UniqueConstraint(fields=["type", "key"], name="search_document_key")]
         indexes = [
             models.Index(fields=["type", "group"], name="search_document_group"),
@@ -47,6 +61,21 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type}:{self.key}"
+
+
+class SearchBody(models.Model):
+    """What a document's result shows and is ordered by, read for a page of results.
+    Deleted before its document, as tags are (``portal.search.index``)."""
+
+    document = models.OneToOneField(SearchDocument, primary_key=True, related_name="body",
+                                    on_delete=models.DO_NOTHING)  # fmt: skip
+    #: Field name -> space-separated words (portal.search.ranking's rules).
+    fields = models.JSONField(default=dict)
+    #: The text snippets are taken from.
+    text = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.document_id)
 
 
 class SearchTag(models.Model):

@@ -63,10 +63,10 @@ def _tier(name_key: str, query: Query) -> int:
 
 
 def order(documents: Iterable[SearchDocument], query: Query) -> list[SearchDocument]:
-    """``documents`` best first (rules 1-4)."""
+    """``documents`` (with their bodies) best first (rules 1-4)."""
 
     def key(document: SearchDocument) -> tuple:
-        fields = {name: text.split() for name, text in document.fields.items()}
+        fields = {name: text.split() for name, text in document.body.fields.items()}
         return (-_tier(document.name_key, query), document.demoted,
                 -round(text_score(fields, query), 9), len(document.title), document.type,
                 document.key)  # fmt: skip

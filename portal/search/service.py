@@ -8,7 +8,6 @@ word and the corrected query is answered instead ("showing results for").
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
@@ -139,15 +138,20 @@ def _page(ids: list[int], query: Query, results: Results) -> list[Hit]:
     end = start + results.per_page
     head = ids[:RERANKED] if start < RERANKED else []
     tail = ids[max(start, RERANKED) : end]
-    rows = SearchDocument.objects.in_bulk(head + tail)
+    rows = _with_bodies(head + tail)
     chosen = order([rows[pk] for pk in head], query)[start:] + [rows[pk] for pk in tail]
     return _hits(chosen[: results.per_page], query, first_rank=start + 1)
+
+
+def _with_bodies(ids: list[int]) -> dict[int, SearchDocument]:
+    """The documents with these ids, each with its body, in one query."""
+    return SearchDocument.objects.select_related("body").in_bulk(ids)
 
 
 def _hits(rows: list[SearchDocument], query: Query, *, first_rank: int,
           snippets: bool = True) -> list[Hit]:  # fmt: skip
     titles = {collator.type: collator.title for collator in search_collators()}
-    return [Hit(row, snippet(row.text or row.title, query) if snippets else SafeString(""),
+    return [Hit(row, snippet(row.body.text or row.title, query) if snippets else SafeString(""),
                 first_rank + number, titles.get(row.type, row.type))
             for number, row in enumerate(rows)]  # fmt: skip
 
@@ -168,7 +172,7 @@ def suggest(text: str, user: Any, *, limit: int = 8) -> Results:
         query, results.corrected = corrected, str(corrected)
     if not ids:
         results.suggestions = _suggestions(backend, visible, query)
-    rows = SearchDocument.objects.in_bulk(ids)
+    rows = _with_bodies(ids)
     results.parsed, results.total = query, len(ids)
     results.hits = _hits(order(rows.values(), query)[:limit], query, first_rank=1, snippets=False)
     return results
@@ -184,28 +188,17 @@ def _summary(backend: Engine, found: QuerySet, query: Query, filters: Filters,
     columns = {name: sorted(chosen[name]) for name in COLUMNS if chosen[name]}
     answer = backend.summary(found, query, columns=columns, tags=sorted(chosen["tag"]),
                              limit=limit)  # fmt: skip
-
-    def admitted(values: tuple[str, ...], skip: str = "") -> bool:
-        return not columns or all(not chosen[name] or value in chosen[name]
-                                  for name, value in zip(COLUMNS, values, strict=True)
-                                  if name != skip)  # fmt: skip
-
-    total = sum(count for values, count in answer.combinations if admitted(values))
+    # Every document has a type, and the type counts ignore only the type filter.
+    total = sum(count for value, count in answer.facets.get("type", ())
+                if not chosen["type"] or value in chosen["type"])  # fmt: skip
     if not total:
         return 0, {}, []
-    counters: dict[str, Counter[str]] = {}
-    for position, name in enumerate(COLUMNS):
-        counters[name] = Counter()
-        for values, count in answer.combinations:
-            if values[position] and admitted(values, skip=name):
-                counters[name][values[position]] += count
-    counters["tag"] = Counter(dict(answer.tags))
-    facets = {name: values for name, counter in counters.items()
-              if (values := _facet_values(counter, chosen[name]))}  # fmt: skip
+    facets = {name: values for name in FACETS
+              if (values := _facet_values(dict(answer.facets.get(name, ())), chosen[name]))}
     return total, facets, answer.ids
 
 
-def _facet_values(counter: Counter[str], chosen: set[str]) -> list[FacetValue]:
+def _facet_values(counter: Mapping[str, int], chosen: set[str]) -> list[FacetValue]:
     """The most frequent values, then the chosen values that are not among them."""
     best = sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:FACET_VALUES]
     values = [FacetValue(value, count, value in chosen) for value, count in best]

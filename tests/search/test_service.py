@@ -4,14 +4,20 @@ filters, typos are corrected only to visible words, deep pages follow on."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from django.db.models import Q
 
 from portal import plugins
 from portal.search import index
 from portal.search.documents import IndexDocument
+from portal.search.engines import engine
+from portal.search.models import SearchDocument
 from portal.search.rebuild import rebuild
 from portal.search.service import Filters, search
+from portal.search.text import parse
+from tests.search.documents import entity
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +142,28 @@ def test_a_chosen_value_keeps_its_count_outside_the_listed_values() -> None:
 def test_a_correction_that_finds_nothing_under_the_filters_is_not_offered(catalog_docs) -> None:
     results = search("invoces", None, Filters({"kind": ["API"]}))
     assert results.total == 0 and results.corrected == ""
+
+
+@pytest.mark.parametrize("limit", [5, 12, 30])
+def test_ranking_only_title_matches_when_they_fill_the_candidates(monkeypatch, limit) -> None:
+    """PostgreSQL skips the text rank of matches elsewhere when enough healthy name or
+    title matches fill the candidates: the candidates and their order stay those of
+    ranking every match (demoted title matches do not count towards filling them)."""
+    # No name starts with the word, so health, then a title match, then the rank decide.
+    healthy = [entity(f"main-ledger-{n}", "ledger " * (n % 4), owner=f"team-{n % 3}")
+               for n in range(10)]  # fmt: skip
+    sick = [replace(entity(f"old-ledger-{n}"), demoted=True) for n in range(6)]
+    elsewhere = [entity(f"books-{n}", "ledger " * (n + 1)) for n in range(20)]
+    index.save(healthy + sick + elsewhere)
+    backend, query = engine(), parse("ledger")
+
+    def summary():
+        return backend.summary(SearchDocument.objects.all(), query, columns={}, tags=[],
+                               limit=limit)  # fmt: skip
+
+    chosen = summary()
+    skipped = backend._titles_suffice(SearchDocument.objects.all(), query, limit)
+    assert skipped == (backend.rank_titles_alone and limit <= len(healthy))
+    monkeypatch.setattr(type(backend), "_titles_suffice", lambda *args: False)
+    assert chosen == summary()
+    assert len(chosen.ids) == min(limit, 36)
