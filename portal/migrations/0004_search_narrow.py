@@ -148,6 +148,7 @@ class Migration(migrations.Migration):
                 ("document", models.OneToOneField(on_delete=django.db.models.deletion.DO_NOTHING, primary_key=True, related_name="body", serialize=False, to="portal.searchdocument")),
                 ("fields", models.JSONField(default=dict)),
                 ("text", models.TextField(blank=True)),
+                ("digest", models.CharField(blank=True, max_length=32)),
             ],
         ),
         migrations.RunPython(add_full_text, drop_full_text, elidable=False),

@@ -243,6 +243,8 @@ class PostgresEngine(Engine):
 
     def _vocabulary_statements(self) -> list[str]:
         return [
+            # Dropped at commit; a second rebuild in one transaction starts afresh.
+            "DROP TABLE IF EXISTS search_fresh_words",
             "CREATE TEMPORARY TABLE search_fresh_words ON COMMIT DROP AS SELECT word FROM "
             "ts_stat('SELECT words FROM portal_searchdocument') WHERE length(word) <= 60",
             "DELETE FROM portal_searchterm AS term WHERE NOT EXISTS "

@@ -10,7 +10,9 @@ number of queries per batch of :data:`BATCH` documents.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 
 from django.db import transaction
@@ -23,6 +25,9 @@ from portal.search.text import joined
 __all__ = ["BATCH", "batches", "delete", "remove", "remove_groups", "save"]
 
 BATCH = 500
+#: The scanned row's stored values, fingerprinted with the body's (see _digest).
+DIGESTED = ("type", "key", "group", "title", "location", "kind", "owner", "lifecycle",
+            "namespace", "name_key", "tags", "demoted")  # fmt: skip
 _LIMITS = {"type": 40, "key": 1000, "group": 300}
 
 
@@ -47,7 +52,7 @@ def _check(document: IndexDocument) -> None:
 
 def _rows(document: IndexDocument) -> tuple[SearchDocument, SearchBody]:
     """The scanned row and the body of ``document`` (the body's document is set once
-    the row has its id)."""
+    the row has its id; its digest says whether a stored copy is the same)."""
     indexed = {name: words for name, text in document.fields.items() if (words := joined(text))}
     row = SearchDocument(
         type=document.type, key=document.key, group=document.group,
@@ -56,44 +61,68 @@ def _rows(document: IndexDocument) -> tuple[SearchDocument, SearchBody]:
         lifecycle=document.lifecycle[:63], namespace=document.namespace[:63],
         name_key=indexed.get("name", "")[:300], words=indexed,
         tags=_tags(document), demoted=document.demoted)  # fmt: skip
-    return row, SearchBody(fields=indexed, text=document.text)
+    body = SearchBody(fields=indexed, text=document.text)
+    body.digest = _digest(row, body)
+    return row, body
+
+
+def _digest(row: SearchDocument, body: SearchBody) -> str:
+    """A fingerprint of everything stored for a document."""
+    stored = [getattr(row, name) for name in DIGESTED] + [body.fields, body.text]
+    return hashlib.blake2b(json.dumps(stored, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
 def _tags(document: IndexDocument) -> list[str]:
     return sorted({str(tag)[:63].lower() for tag in document.tags if tag})
 
 
-def save(documents: Iterable[IndexDocument], *, learn: bool = True) -> int:
+def save(documents: Iterable[IndexDocument], *, learn: bool = True, force: bool = False) -> int:
     """Store ``documents``, replacing those with the same type and key; return how
-    many were stored. A document that is not well formed raises ``ValueError`` before
-    anything of its batch is written. ``learn``: add their words to the vocabulary
-    (a rebuild refreshes the whole vocabulary at its end instead)."""
-    stored = 0
+    many were given (their distinct keys). A document stored exactly so already is
+    left alone (``force``: rewritten anyway): rewriting every row of an unchanged
+    index (a rebuild) would leave the table twice its size, and a search reads all of
+    it. A document that is not well formed raises ``ValueError`` before anything of
+    its batch is written. ``learn``: add the written documents' words to the
+    vocabulary (a rebuild refreshes the whole vocabulary at its end instead)."""
+    given = 0
     for batch in batches(documents):
         for document in batch:
             _check(document)
-        latest = {(doc.type, doc.key): doc for doc in batch}  # the last one of a key wins
+        latest = {(doc.type, doc.key): _rows(doc) for doc in batch}  # the last of a key wins
+        given += len(latest)
         with transaction.atomic():
-            _delete_keys(latest)
-            pairs = [_rows(doc) for doc in latest.values()]
-            rows = SearchDocument.objects.bulk_create([row for row, _ in pairs])
-            for row, body in pairs:
-                body.document = row
-            SearchBody.objects.bulk_create(body for _, body in pairs)
-            SearchTag.objects.bulk_create(SearchTag(document=row, tag=tag)
-                                          for row in rows for tag in row.tags)  # fmt: skip
+            stored = _stored(latest)
+            changed = {key: (row, body) for key, (row, body) in latest.items()
+                       if force or stored.get(key, ("",))[0] != body.digest}  # fmt: skip
+            replaced = [stored[key][1] for key in changed if key in stored]
+            if replaced:
+                delete(SearchDocument.objects.filter(pk__in=replaced))
+            _insert(list(changed.values()))
             if learn:
-                _learn_words([body for _, body in pairs])
-        stored += len(rows)
-    return stored
+                _learn_words([body for _, body in changed.values()])
+    return given
 
 
-def _delete_keys(latest: dict[tuple[str, str], IndexDocument]) -> None:
+def _stored(latest: Mapping[tuple[str, str], object]) -> dict[tuple[str, str], tuple[str, int]]:
+    """(type, key) -> (digest, document id) of the stored copies of these documents."""
     by_type: dict[str, list[str]] = {}
     for kind, key in latest:
         by_type.setdefault(kind, []).append(key)
+    found = {}
     for kind, keys in by_type.items():
-        delete(SearchDocument.objects.filter(type=kind, key__in=keys))
+        rows = SearchBody.objects.filter(document__type=kind, document__key__in=keys)
+        for key, digest, pk in rows.values_list("document__key", "digest", "document_id"):
+            found[(kind, key)] = (digest, pk)
+    return found
+
+
+def _insert(pairs: list[tuple[SearchDocument, SearchBody]]) -> None:
+    rows = SearchDocument.objects.bulk_create([row for row, _ in pairs])
+    for row, body in pairs:
+        body.document = row
+    SearchBody.objects.bulk_create(body for _, body in pairs)
+    SearchTag.objects.bulk_create(SearchTag(document=row, tag=tag)
+                                  for row in rows for tag in row.tags)  # fmt: skip
 
 
 def delete(documents: QuerySet) -> int:

@@ -73,6 +73,8 @@ class SearchBody(models.Model):
     fields = models.JSONField(default=dict)
     #: The text snippets are taken from.
     text = models.TextField(blank=True)
+    #: What was stored, fingerprinted: an unchanged document is not written again.
+    digest = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
         return str(self.document_id)

@@ -9,9 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from portal.jobs import run_now
-from portal.models import JobStatus, SearchDocument
+from portal.models import JobStatus, SearchBody, SearchDocument
 from portal.search import index
 from tests.catalog.conftest import component, register
+from tests.search.documents import entity
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,21 @@ def test_the_daily_job_rebuilds(files) -> None:
     assert job.status == JobStatus.COMPLETED, job.result
     assert job.result["documents"]["software-catalog"] == 2
     assert SearchDocument.objects.filter(key="component:default/ledger").exists()
+
+
+def test_a_rebuild_writes_only_what_changed_and_drops_what_is_gone(files) -> None:
+    """An unchanged document keeps its row (rewriting all of them would leave the table
+    twice its size), a changed one is replaced, one no collator produces is deleted;
+    --force rewrites everything."""
+    register(files.write("svc.yaml", component("ledger") + component("invoices")))
+    ids = dict(SearchDocument.objects.values_list("key", "pk"))
+    ledger, invoices = "component:default/ledger", "component:default/invoices"
+    index.save([entity("stale")])
+    SearchBody.objects.filter(document_id=ids[invoices]).update(digest="")  # as if changed
+    assert "software-catalog 3" in manage("rebuild")
+    after = dict(SearchDocument.objects.values_list("key", "pk"))
+    assert set(after) == set(ids) and after[ledger] == ids[ledger]
+    assert after[invoices] != ids[invoices]
+    manage("rebuild", "--force")
+    assert SearchDocument.objects.get(key=ledger).pk != ids[ledger]
+    assert "component:default/ledger" in manage("query", "ledger")

@@ -1,6 +1,6 @@
-"""``manage.py search rebuild [--type T ...] [--if-empty]``: rebuild the search index;
-``manage.py search query TEXT``: answer a query as the search page would (for checks
-from a shell)."""
+"""``manage.py search rebuild [--type T ...] [--if-empty] [--force]``: rebuild the
+search index; ``manage.py search query TEXT``: answer a query as the search page would
+(for checks from a shell)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,9 @@ class Command(BaseCommand):
         rebuild_parser.add_argument("--if-empty", action="store_true",
                                     help="Only when the index has no documents (a first start "
                                          "after upgrading).")
+        rebuild_parser.add_argument("--force", action="store_true",
+                                    help="Rewrite every document, also those that have not "
+                                         "changed (after repairing the database by hand).")
         query_parser = actions.add_parser("query", help="Print the first results of a query.")
         query_parser.add_argument("text")
         query_parser.add_argument("--limit", type=int, default=10)
@@ -33,18 +36,19 @@ class Command(BaseCommand):
         if options["action"] == "rebuild":
             if options["if_empty"] and SearchDocument.objects.exists():
                 return
-            self._rebuild(options["types"], quiet=options["verbosity"] == 0)
+            self._rebuild(options["types"], force=options["force"],
+                          quiet=options["verbosity"] == 0)  # fmt: skip
         else:
             self._query(options["text"], options["limit"])
 
-    def _rebuild(self, types: list[str] | None, *, quiet: bool) -> None:
+    def _rebuild(self, types: list[str] | None, *, force: bool, quiet: bool) -> None:
         started = time.monotonic()
 
         def progress(name: str, done: int) -> None:
             self.stdout.write(f"  {name}: {done} documents")
 
         try:
-            counts = rebuild(types, progress=None if quiet else progress)
+            counts = rebuild(types, progress=None if quiet else progress, force=force)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         if quiet:
