@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Case, FloatField, IntegerField, QuerySet, Value, When
@@ -41,13 +42,15 @@ TAGS = SearchTag._meta.db_table
 #: Engine.summary's statement: the matches found once, then counted per value of each
 #: facet (under every other facet's filter) and the best of them chosen. The best are
 #: picked by an ORDER BY ... LIMIT straight over the matches (a bounded top-N sort) and
-#: numbered afterwards, among themselves only; tags are listed by a set-returning
-#: function in the select list, which costs far less per match than a lateral join.
-#: Every value is a parameter; the names filled in are our own constants.
+#: numbered afterwards, among themselves only. Every value is a parameter; the names
+#: filled in are our own constants.
 FOUND = "WITH found AS MATERIALIZED ({found}) "
 FACET = ("SELECT '{name}', found.{name}, COUNT(*) FROM found "
          "WHERE found.{name} <> '' AND {tagged} AND {others} GROUP BY found.{name} ")
-TAG_FACET = "SELECT 'tag', value, COUNT(*) FROM ({tag_rows} WHERE {columns}) AS tag GROUP BY value "
+#: Tags are counted per distinct set of tags first (a few hundred sets, where the
+#: matches are tens of thousands), then per tag of each set.
+TAG_SETS = "SELECT found.tags, COUNT(*) AS n FROM found WHERE {columns} GROUP BY found.tags"
+TAG_FACET = "SELECT 'tag', value, CAST(SUM(n) AS BIGINT) FROM ({tag_rows}) AS tag GROUP BY value "
 #: The candidates' order: exact, then prefix name matches; healthy before demoted; a
 #: match in the name or title before one elsewhere; then the engine's text rank.
 ORDER = "found.tier DESC, found.demoted, found.titled DESC, found.engine_rank DESC, found.pk"
@@ -82,7 +85,7 @@ class Engine:
     """What both engines share: the name boosts and the ranked candidate query."""
 
     vendor = ""
-    #: A row per tag of a found document, as ``value`` (in Engine.summary).
+    #: A row per tag of each set of tags ``{sets}`` (TAG_SETS), as ``value`` and ``n``.
     tag_rows = ""
     #: Statements run before Engine.summary's, in its transaction.
     summary_settings: tuple[str, ...] = ()
@@ -130,31 +133,13 @@ class Engine:
         ranked = self._ranked(documents, query,
                               titles_only=self._titles_suffice(filtered, query, limit))
         ranked = ranked.annotate(tier=self._tier(query), titled=self._titled(query)).order_by()
-        found, params = ranked.values("pk", *COLUMNS, "tags", "demoted", "tier", "titled",
-                                      "engine_rank").query.sql_with_params()  # fmt: skip
-        tagged, tag_params = "1 = 1", list(tags)
-        if tags:  # our table name and placeholders only
-            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {_within('tag', tags)})"  # noqa: S608
-
-        def where(skip: str = "") -> tuple[str, list[str]]:
-            chosen = {name: values for name, values in columns.items() if name != skip}
-            sql = " AND ".join(_within(f"found.{name}", values) for name, values in chosen.items())
-            return sql or "1 = 1", [value for values in chosen.values() for value in values]
-
-        parts, values = [FOUND.format(found=found)], list(params)
-        for name in COLUMNS:
-            others, others_params = where(skip=name)
-            parts.append(FACET.format(name=name, tagged=tagged, others=others))
-            values += [*tag_params, *others_params]
-        every, every_params = where()
-        parts.append(TAG_FACET.format(tag_rows=self.tag_rows, columns=every))
-        parts.append(BEST.format(tagged=tagged, columns=every, limit=int(limit)))
-        values += [*every_params, *tag_params, *every_params]
+        found = ranked.values("pk", *COLUMNS, "tags", "demoted", "tier", "titled", "engine_rank")
+        sql, values = self._statement(found, columns=columns, tags=tags, limit=limit)
         summary, best_ids = Summary(), []
         with transaction.atomic(savepoint=False), connection.cursor() as cursor:
             for setting in self.summary_settings:
                 cursor.execute(setting)
-            cursor.execute(parts[0] + "UNION ALL ".join(parts[1:]), values)
+            cursor.execute(sql, values)
             for facet, value, number in cursor.fetchall():
                 if facet:
                     summary.facets.setdefault(facet, []).append((value, number))
@@ -162,6 +147,31 @@ class Engine:
                     best_ids.append((int(value), number))
         summary.ids = [pk for _, pk in sorted(best_ids)]
         return summary
+
+    def _statement(self, found: QuerySet, *, columns: Mapping[str, Sequence[str]],
+                   tags: Sequence[str], limit: int) -> tuple[str, list[Any]]:  # fmt: skip
+        """Engine.summary's statement over the matches ``found``, and its parameters."""
+        matches, values = found.query.sql_with_params()
+        tagged, tag_params = "1 = 1", list(tags)
+        if tags:  # our table name and placeholders only
+            tagged = f"found.pk IN (SELECT document_id FROM {TAGS} WHERE {_within('tag', tags)})"  # noqa: S608
+
+        def where(skip: str = "") -> tuple[str, list[str]]:
+            chosen = {name: allowed for name, allowed in columns.items() if name != skip}
+            sql = " AND ".join(_within(f"found.{name}", vals) for name, vals in chosen.items())
+            return sql or "1 = 1", [value for allowed in chosen.values() for value in allowed]
+
+        parts, values = [], list(values)
+        for name in COLUMNS:
+            others, others_params = where(skip=name)
+            parts.append(FACET.format(name=name, tagged=tagged, others=others))
+            values += [*tag_params, *others_params]
+        every, every_params = where()
+        sets = TAG_SETS.format(columns=every)
+        parts.append(TAG_FACET.format(tag_rows=self.tag_rows.format(sets=sets)))
+        parts.append(BEST.format(tagged=tagged, columns=every, limit=int(limit)))
+        values += [*every_params, *tag_params, *every_params]
+        return FOUND.format(found=matches) + "UNION ALL ".join(parts), values
 
     def _titles_suffice(self, filtered: QuerySet, query: Query, limit: int) -> bool:
         """Whether the best ``limit`` are all healthy name or title matches (there are
@@ -203,7 +213,7 @@ TITLED = "title_vector @@ to_tsquery('simple'::regconfig, %s)"
 
 class PostgresEngine(Engine):
     vendor = "postgresql"
-    tag_rows = "SELECT jsonb_array_elements_text(found.tags) AS value FROM found"
+    tag_rows = "SELECT jsonb_array_elements_text(sets.tags) AS value, sets.n FROM ({sets}) AS sets"
     rank_titles_alone = True
     #: A broad query's matches (tens of thousands of rows) fit in memory instead of
     #: spilling to disk at the default 4 MB; JIT compilation, which the planner's cost
@@ -276,7 +286,8 @@ def trigrams_available() -> bool:
 
 class SqliteEngine(Engine):
     vendor = "sqlite"
-    tag_rows = "SELECT tag.value AS value FROM found, json_each(found.tags) AS tag"
+    tag_rows = ("SELECT tag.value AS value, sets.n FROM ({sets}) AS sets, "
+                "json_each(sets.tags) AS tag")
 
     @staticmethod
     def fts_query(query: Query, *, titles: bool = False) -> str:
