@@ -1,21 +1,18 @@
 """Snippets: the part of a document's text around the query's words, with the words
-marked. Computed for the page of results shown, the same on both engines."""
+marked. Computed for the page of results shown, the same on both engines; the page's
+template renders the pieces as HTML, the API joins them with its own tags."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from dataclasses import dataclass
 
 from portal.search.text import WORD, Query
 
-__all__ = ["highlight", "snippet"]
+__all__ = ["Piece", "highlight", "pieces"]
 
 #: Characters of text a snippet shows.
 LENGTH = 220
-PRE, POST = "<mark>", "</mark>"
 
 
 def _hits(text: str, query: Query) -> list[tuple[int, int]]:
@@ -39,25 +36,34 @@ def _window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
     return start, min(len(text), start + LENGTH)
 
 
-def highlight(text: str, query: Query, *, pre: str, post: str,
-              quote: Callable[[str], str] = str) -> str:  # fmt: skip
-    """The snippet of ``text`` with each query word between ``pre`` and ``post``;
-    ``quote`` escapes the text around them (HTML escaping for pages)."""
+@dataclass(frozen=True)
+class Piece:
+    """A run of a snippet's text; ``marked``: a query word."""
+
+    text: str
+    marked: bool = False
+
+
+def pieces(text: str, query: Query) -> list[Piece]:
+    """The snippet of ``text`` for ``query``: its runs of text, the query's words
+    marked (templates render them, escaped, with ``<mark>``)."""
     text = re.sub(r"\s+", " ", text).strip()
     spans = _hits(text, query)
     start, end = _window(text, spans)
-    pieces, cursor = ["… "] if start > 0 else [], start
+    found, cursor = [Piece("… ")] if start > 0 else [], start
     for span_start, span_end in spans:
         if span_start < cursor or span_end > end:
             continue
-        pieces += [quote(text[cursor:span_start]), pre, quote(text[span_start:span_end]), post]
+        found += [Piece(text[cursor:span_start]), Piece(text[span_start:span_end], marked=True)]
         cursor = span_end
-    pieces.append(quote(text[cursor:end]))
+    found.append(Piece(text[cursor:end]))
     if end < len(text):
-        pieces.append(" …")
-    return "".join(pieces)
+        found.append(Piece(" …"))
+    return [piece for piece in found if piece.text]
 
 
-def snippet(text: str, query: Query) -> SafeString:
-    """The snippet of ``text`` for ``query`` as HTML, words in ``<mark>``."""
-    return mark_safe(highlight(text, query, pre=PRE, post=POST, quote=escape))  # noqa: S308
+def highlight(text: str, query: Query, *, pre: str, post: str) -> str:
+    """The snippet of ``text`` as plain text, each query word between ``pre`` and
+    ``post`` (the API's highlight, in Backstage's shape)."""
+    return "".join(pre + piece.text + post if piece.marked else piece.text
+                   for piece in pieces(text, query))  # fmt: skip

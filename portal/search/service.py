@@ -15,11 +15,10 @@ from operator import and_
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.safestring import SafeString
 
 from portal.plugins import search_collators, search_filters
 from portal.search.engines import COLUMNS, Engine, engine
-from portal.search.highlight import snippet
+from portal.search.highlight import Piece, pieces
 from portal.search.models import SearchDocument, SearchTag
 from portal.search.ranking import order
 from portal.search.text import Query, Term, parse
@@ -64,7 +63,8 @@ class Filters:
 @dataclass
 class Hit:
     document: SearchDocument
-    snippet: SafeString
+    #: The text around the query's words, the words marked (empty: no snippet).
+    snippet: list[Piece]
     rank: int
     type_title: str
 
@@ -151,7 +151,7 @@ def _with_bodies(ids: list[int]) -> dict[int, SearchDocument]:
 def _hits(rows: list[SearchDocument], query: Query, *, first_rank: int,
           snippets: bool = True) -> list[Hit]:  # fmt: skip
     titles = {collator.type: collator.title for collator in search_collators()}
-    return [Hit(row, snippet(row.body.text or row.title, query) if snippets else SafeString(""),
+    return [Hit(row, pieces(row.body.text or row.title, query) if snippets else [],
                 first_rank + number, titles.get(row.type, row.type))
             for number, row in enumerate(rows)]  # fmt: skip
 
