@@ -11,9 +11,11 @@ from typing import Any
 
 from django.conf import settings
 
+from catalog.github_store import DatabaseResponseCache
 from catalog.ingestion.rules import CatalogRules
 from catalog.ingestion.tree import DEFAULT_ENTITY_LIMITS, EntityLimits
-from catalog.readers.policy import GitHubIntegration, ReadingPolicy, url_host
+from catalog.providers import ProviderLocation, provider_locations
+from catalog.readers.policy import GitHubApp, GitHubIntegration, ReadingPolicy, url_host
 
 __all__ = ["CatalogSettings", "catalog_settings"]
 
@@ -37,23 +39,32 @@ class CatalogSettings:
     entity_limits: EntityLimits
     #: Seconds all reads of a registration or analysis may take (someone waits).
     registration_timeout: float
+    #: Refresh intervals that differ from ``interval``, by ``(type, target)``: the
+    #: providers' ``schedule.frequency``.
+    intervals: tuple[tuple[tuple[str, str], timedelta | None], ...] = ()
+
+    def interval_for(self, location_type: str, target: str) -> timedelta | None:
+        """How often the location ``type:target`` is refreshed (None: never)."""
+        return dict(self.intervals).get((location_type, target), self.interval)
 
 
 def catalog_settings() -> CatalogSettings:
     """Build the catalog settings from the loaded app-config."""
     config = settings.APP_CONFIG
     catalog = config.get("catalog") or {}
-    locations = tuple(catalog.get("locations") or [])
+    providers = provider_locations(config, _interval)
+    locations = tuple(catalog.get("locations") or []) + tuple(p.as_config() for p in providers)
     return CatalogSettings(
         locations=locations,
-        rules=CatalogRules.from_config(catalog),
+        rules=CatalogRules.from_config(catalog, extra=[p.rule() for p in providers]),
         orphan_strategy=catalog.get("orphanStrategy", "keep"),
         interval=_interval(catalog.get("processingInterval", None)),
-        policy=_policy(config, locations),
+        policy=_policy(config, locations, providers),
         entity_limits=_entity_limits(catalog),
         registration_timeout=float(
             catalog.get("registrationTimeout") or DEFAULT_REGISTRATION_TIMEOUT
         ),
+        intervals=tuple(((p.type, p.target), p.interval) for p in providers if p.interval),
     )
 
 
@@ -80,7 +91,8 @@ def _interval(value: Any) -> timedelta | None:
     return DEFAULT_INTERVAL
 
 
-def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> ReadingPolicy:
+def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...],
+            providers: list[ProviderLocation]) -> ReadingPolicy:  # fmt: skip
     reading = (config.get("backend") or {}).get("reading") or {}
     allowed = tuple(str(item["host"]) for item in reading.get("allow") or [] if "host" in item)
     allowed += _gitlab_hosts((config.get("integrations") or {}).get("gitlab") or [])
@@ -90,6 +102,7 @@ def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> Re
             token=item.get("token") or None,
             api_base_url=item.get("apiBaseUrl") or _github_api(item["host"]),
             raw_base_url=item.get("rawBaseUrl") or None,
+            apps=tuple(_github_app(app) for app in item.get("apps") or []),
         )
         for item in (config.get("integrations") or {}).get("github") or []
     )
@@ -107,7 +120,14 @@ def _policy(config: dict[str, Any], locations: tuple[dict[str, Any], ...]) -> Re
         file_roots=tuple(sorted(roots)),
         git_roots=(Path(git_root).resolve(),) if git_root else (),
         allow_private_hosts=tuple(str(h) for h in reading.get("allowPrivateHosts") or []),
+        response_cache=DatabaseResponseCache(),
+        provider_options=tuple(((p.type, p.target), p.options) for p in providers if p.options),
     )
+
+
+def _github_app(app: dict[str, Any]) -> GitHubApp:
+    return GitHubApp(app_id=str(app["appId"]), private_key=str(app["privateKey"]),
+                     allowed_owners=tuple(app.get("allowedInstallationOwners") or ()))  # fmt: skip
 
 
 def _gitlab_hosts(integrations: list[dict[str, Any]]) -> tuple[str, ...]:

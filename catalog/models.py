@@ -257,3 +257,4 @@ class Visit(models.Model):
 
 # The admin's curation proxies (no tables): imported here so Django registers them.
 from catalog.admin_models import EntityWithErrors, LocationWithErrors, OrphanEntity  # noqa: E402, F401
+from catalog.github_models import DiscoveredRepository, GitHubResponse  # noqa: E402, F401

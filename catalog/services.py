@@ -91,7 +91,7 @@ __all__ = [
     "validate_files",
 ]
 
-LOCATION_TYPES = ("file", "url", "git")
+LOCATION_TYPES = ("file", "url", "git", "github-org", "github-discovery")
 logger = logging.getLogger(__name__)
 
 

@@ -18,13 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog.config import CatalogSettings, catalog_settings
+from catalog.github_store import record_findings
 from catalog.ingestion.bulk import refresh_planner_statistics
 from catalog.ingestion.stitcher import stitch_refs
 from catalog.ingestion.tree import PreviousRead, read_tree
 from catalog.ingestion.writer import ChangeSummary, write_tree
 from catalog.model.yaml_docs import YamlLimits
 from catalog.models import Entity, EntityField, Location, Relation
-from catalog.readers import read
+from catalog.readers import Finding, read
 
 __all__ = ["LEASE", "LocationBusy", "next_refresh_time", "refresh_location"]
 
@@ -51,15 +52,23 @@ def refresh_location(location: Location, config: CatalogSettings | None = None) 
 
 
 def _refresh(location: Location, config: CatalogSettings) -> ChangeSummary:
+    findings: list[Finding] = []
+
+    def read_bytes(kind: str, target: str) -> bytes:
+        result = read(kind, target, config.policy)
+        findings.extend(result.findings)
+        return result.data
+
     tree = read_tree(
         location.type, location.target, presence=location.presence,
-        root_name=location.entity_name,
-        read=lambda kind, target: read(kind, target, config.policy).data,
+        root_name=location.entity_name, read=read_bytes,
         rules=config.rules, previous=_previous_read(location, config),
         limits=YamlLimits(max_bytes=config.policy.max_bytes),
         entity_limits=config.entity_limits,
     )  # fmt: skip
     summary = write_tree(location, tree, orphan_strategy=config.orphan_strategy)
+    if location.type == "github-discovery" and not tree.root_error:
+        record_findings(location, findings)
     stitched = stitch_refs(summary.restitch)
     refresh_planner_statistics((Entity, EntityField, Relation), stitched)
     now = timezone.now()
@@ -72,7 +81,7 @@ def _refresh(location: Location, config: CatalogSettings) -> ChangeSummary:
     ]
     location.file_hashes = {key: digest for key, digest in tree.file_hashes.items()
                             if key not in tree.failed_files}  # fmt: skip
-    location.next_refresh_at = next_refresh_time(config)
+    location.next_refresh_at = next_refresh_time(config, location)
     location.save(update_fields=["last_refresh_at", "last_success_at", "last_error",
                                  "problems", "file_hashes", "next_refresh_at"])  # fmt: skip
     return summary
@@ -84,7 +93,7 @@ def _record_failure(location: Location, error: Exception, config: CatalogSetting
     location.last_refresh_at = timezone.now()
     location.last_error = (f"The refresh failed unexpectedly ({type(error).__name__}); the "
                            "server log has the details")  # fmt: skip
-    location.next_refresh_at = next_refresh_time(config)
+    location.next_refresh_at = next_refresh_time(config, location)
     location.save(update_fields=["last_refresh_at", "last_error", "next_refresh_at"])
 
 
@@ -120,9 +129,10 @@ def _claim(location: Location) -> None:
         raise LocationBusy(f"location {location.ref} is being refreshed already")
 
 
-def next_refresh_time(config: CatalogSettings) -> timezone.datetime | None:
-    """When to refresh next: a random point in [interval, 1.5 x interval] from now, so
-    locations registered together do not all refresh together."""
-    if config.interval is None:
+def next_refresh_time(config: CatalogSettings, location: Location) -> timezone.datetime | None:
+    """When to refresh ``location`` next: a random point in [interval, 1.5 x interval]
+    from now, so locations registered together do not all refresh together."""
+    interval = config.interval_for(location.type, location.target)
+    if interval is None:
         return None
-    return timezone.now() + config.interval * random.uniform(1.0, 1.5)  # noqa: S311
+    return timezone.now() + interval * random.uniform(1.0, 1.5)  # noqa: S311

@@ -63,8 +63,10 @@ class CatalogRules:
         return f"CatalogRules({self.rules!r})"
 
     @classmethod
-    def from_config(cls, catalog_config: Mapping[str, Any]) -> CatalogRules:
-        """Global ``catalog.rules`` plus each config location's own ``rules``."""
+    def from_config(cls, catalog_config: Mapping[str, Any],
+                    extra: Iterable[Rule] = ()) -> CatalogRules:  # fmt: skip
+        """Global ``catalog.rules`` plus each config location's own ``rules``, plus
+        ``extra`` (what the configured providers bring)."""
         configured = catalog_config.get("rules")
         rules = (
             [_rule(r) for r in configured]
@@ -75,7 +77,7 @@ class CatalogRules:
             for rule in location.get("rules") or []:
                 where = ((location["type"], location["target"], None),)
                 rules.append(Rule(_rule(rule).allow, where))
-        return cls(rules)
+        return cls([*rules, *extra])
 
     def is_allowed(self, entity: Mapping[str, Any], location_type: str, target: str) -> bool:
         """Whether ``entity`` may come from the origin location ``type:target``."""

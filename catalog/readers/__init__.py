@@ -1,4 +1,5 @@
-"""Readers for catalog locations and placeholders: ``file``, ``url`` and ``git``.
+"""Readers for catalog locations and placeholders: ``file``, ``url`` and ``git``, and
+the GitHub providers' ``github-org`` and ``github-discovery``.
 
 ``read(type, target, policy)`` is the one entry point: every read of a catalog file
 or placeholder target goes through it and the ``ReadingPolicy`` it is given, so the
@@ -16,11 +17,17 @@ from typing import Any
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path, read_file
 from catalog.readers.git import check_git_allowed, git_connection_settings, read_git
+from catalog.readers.github.discovery import DiscoveryOptions, Finding, read_discovery
+from catalog.readers.github.org import read_org
+from catalog.readers.github.owner import owner_of
+from catalog.readers.http import check_url_allowed
 from catalog.readers.policy import GitHubIntegration, ReadingPolicy, ReadResult
 from catalog.readers.tree import TreeKind, TreeLimits, read_tree
-from catalog.readers.url import check_url_allowed, read_url
+from catalog.readers.url import read_url
 
 __all__ = [
+    "DiscoveryOptions",
+    "Finding",
     "GitHubIntegration",
     "ReadResult",
     "ReadingPolicy",
@@ -36,11 +43,15 @@ _READERS: dict[str, Callable[[str, ReadingPolicy], ReadResult]] = {
     "file": read_file,
     "url": read_url,
     "git": read_git,
+    "github-org": read_org,
+    "github-discovery": read_discovery,
 }
 _CHECKS: dict[str, Callable[[str, ReadingPolicy], object]] = {
     "file": lambda target, policy: confined_path(target, policy.file_roots),
     "url": check_url_allowed,
     "git": check_git_allowed,
+    "github-org": owner_of,
+    "github-discovery": owner_of,
 }
 
 

@@ -43,8 +43,8 @@ from urllib.parse import SplitResult, unquote
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path
+from catalog.readers.http import check_url_allowed, checked_address, safe_url
 from catalog.readers.policy import ReadingPolicy, ReadResult, redact_urls, split_url
-from catalog.readers.url import check_url_allowed, checked_address, safe_url
 
 __all__ = [
     "GitRunner",

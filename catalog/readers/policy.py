@@ -10,14 +10,17 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 from urllib.parse import SplitResult, urlsplit
 
 from catalog.model.errors import ReadError
 
 __all__ = [
+    "GitHubApp",
     "GitHubIntegration",
     "ReadResult",
     "ReadingPolicy",
+    "ResponseCache",
     "host_matches",
     "redact_urls",
     "split_url",
@@ -31,15 +34,38 @@ _QUERY_OR_FRAGMENT = re.compile(r"[?#].*")
 
 
 @dataclass(frozen=True)
+class GitHubApp:
+    """A GitHub App the catalog authenticates as: a JWT signed with ``private_key``
+    buys an installation token for the owner (organisation or user) being read."""
+
+    app_id: str
+    private_key: str = field(repr=False)
+    #: Owners whose installations may be used; empty: any owner.
+    allowed_owners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class GitHubIntegration:
     """A GitHub (or GitHub Enterprise) host whose ``/blob/`` URLs are read through its
-    contents API, with ``token`` when one is configured."""
+    contents API, and whose organisations and repositories providers read, with
+    ``token`` or as one of its ``apps`` when configured."""
 
     #: ``github.com``, or ``host:port`` for a server on a non-default port.
     host: str
     token: str | None = field(default=None, repr=False)
     api_base_url: str = "https://api.github.com"
     raw_base_url: str | None = None
+    apps: tuple[GitHubApp, ...] = ()
+
+
+class ResponseCache(Protocol):
+    """Where conditional requests keep what they were last answered: the ``ETag`` and
+    body per request key, so a ``304 Not Modified`` (free of GitHub's rate limit) can
+    be answered from it."""
+
+    def lookup(self, key: str) -> tuple[str, bytes] | None: ...
+
+    def store(self, key: str, etag: str, body: bytes) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -68,6 +94,15 @@ class ReadingPolicy:
     #: (an internal git server, a test server). Every other host on such an address
     #: is refused.
     allow_private_hosts: tuple[str, ...] = ()
+    #: Answers of conditional requests (None: every request is unconditional).
+    response_cache: ResponseCache | None = field(default=None, compare=False, repr=False)
+    #: Options of the configured providers, by ``(location type, target)``: what a
+    #: ``github-discovery`` location looks for, for example.
+    provider_options: tuple[tuple[tuple[str, str], Any], ...] = ()
+
+    def options_for(self, location_type: str, target: str) -> Any:
+        """The configured options of the provider location ``type:target``, or None."""
+        return dict(self.provider_options).get((location_type, target))
 
     def read_deadline(self, factor: float = 1.0) -> float:
         """When a read starting now must have ended: ``factor`` times ``timeout`` from
@@ -110,6 +145,8 @@ class ReadResult:
 
     data: bytes
     url_or_path: str
+    #: What a provider learnt besides the entities (the repositories a discovery saw).
+    findings: tuple[Any, ...] = ()
 
 
 def split_url(url: str) -> SplitResult:

@@ -37,24 +37,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
-from urllib.parse import quote, unquote, urljoin
-
-import httpx
+from urllib.parse import quote, unquote
 
 from catalog.model.errors import ReadError
 from catalog.readers.file import confined_path
 from catalog.readers.git import GitRunner, fetched, object_info, parse_git_target
+from catalog.readers.github.auth import credentials
+from catalog.readers.http import check_url_allowed, request, safe_url
 from catalog.readers.policy import GitHubIntegration, ReadingPolicy, split_url, url_host
-from catalog.readers.url import (
-    MAX_REDIRECTS,
-    _body,
-    _Hop,
-    _redirected,
-    _send,
-    check_url_allowed,
-    read_url,
-    safe_url,
-)
+from catalog.readers.url import read_url
 
 __all__ = ["TreeKind", "TreeLimits", "read_tree"]
 
@@ -303,24 +294,15 @@ def _tarball(integration: GitHubIntegration, owner: str, repo: str, ref: str, ur
     the URL reader reads (the token only to the API origin)."""
     api = integration.api_base_url.rstrip("/")
     tarball = f"{api}/repos/{quote(owner, safe='')}/{quote(repo, safe='')}/tarball/"
-    hop = _Hop(tarball + quote(ref, safe=""), {"User-Agent": "Greenroom-catalog-reader"}, url)
-    if integration.token:
-        hop.headers["Authorization"] = f"token {integration.token}"
+    auth = credentials(integration, policy, owner).header
     download = replace(
         policy,
         max_bytes=limits.max_bytes,
         allowed_hosts=(*policy.allowed_hosts, url_host(api), f"codeload.{integration.host}"),
     )
-    deadline = policy.read_deadline()
-    with httpx.Client(follow_redirects=False, trust_env=False) as client:
-        for _ in range(MAX_REDIRECTS + 1):
-            response = _send(client, hop, download, deadline)
-            if not response.is_redirect:
-                return _body(response, hop, download, deadline).data
-            location = response.headers["location"]
-            response.close()
-            hop = _redirected(hop, urljoin(hop.url, location))
-    raise ReadError(f"{safe_url(url)}: more than {MAX_REDIRECTS} redirects")
+    answer = request(tarball + quote(ref, safe=""), download, shown=url,
+                     headers={"Authorization": auth} if auth else {})  # fmt: skip
+    return answer.data()
 
 
 def _extract(data: bytes, path: str, writer: _Writer, repo: str, ref: str) -> TreeKind:

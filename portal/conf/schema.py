@@ -54,11 +54,56 @@ _RULE = {
 }
 
 
-def _integrations(*urls: str) -> dict[str, Any]:
+def _integrations(*urls: str, **extra: Any) -> dict[str, Any]:
     """A list of hosts of one SCM provider, each with a token and its URLs."""
-    properties = {"host": _NON_EMPTY, "token": _STRING, **{url: _URL for url in urls}}
+    properties = {"host": _NON_EMPTY, "token": _STRING, **{url: _URL for url in urls}, **extra}
     item = {"type": "object", "properties": properties, "required": ["host"]}
     return {"type": "array", "items": item}
+
+
+#: A GitHub App the catalog reads as (Backstage's ``integrations.github[].apps``).
+_GITHUB_APP = {
+    "type": "object",
+    "properties": {
+        "appId": {"type": ["string", "integer"]},
+        "privateKey": _NON_EMPTY,
+        "allowedInstallationOwners": _NAMES,
+    },
+    "required": ["appId", "privateKey"],
+}
+
+_SCHEDULE = {"type": "object", "properties": {"frequency": _DURATION, "timeout": _DURATION}}
+
+#: ``catalog.providers.githubOrg``: one provider, or a list of them.
+_GITHUB_ORG_PROVIDER = {
+    "type": "object",
+    "properties": {"id": _NON_EMPTY, "githubUrl": _URL, "orgs": _NAMES, "schedule": _SCHEDULE},
+    "required": ["githubUrl", "orgs"],
+}
+
+#: ``catalog.providers.github.<id>`` (or one provider written under ``github``).
+_GITHUB_DISCOVERY_PROVIDER = {
+    "type": "object",
+    "properties": {
+        "organization": _NON_EMPTY,
+        "host": _NON_EMPTY,
+        "catalogPath": _NON_EMPTY,
+        "schedule": _SCHEDULE,
+        "filters": {
+            "type": "object",
+            "properties": {
+                "repository": {"type": "string", "format": "regex"},
+                "branch": _NON_EMPTY,
+                "allowForks": {"type": "boolean"},
+                "visibility": {"type": "array", "items": {"enum": ["public", "private",
+                                                                   "internal"]}},
+                "topic": {"oneOf": [_NON_EMPTY, {"type": "object", "properties": {
+                    "include": _NAMES, "exclude": _NAMES}}]},
+            },
+        },
+    },
+    "required": ["organization"],
+}
 
 
 #: An Argo CD instance, as Backstage's Argo CD plugin reads it: a token, or a login.
@@ -146,6 +191,18 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
                 "maxRelationsPerEntity": {"type": "integer", "minimum": 1},
                 "registrationTimeout": {"type": "number", "exclusiveMinimum": 0},
                 "rules": {"type": "array", "items": _RULE},
+                "providers": {
+                    "type": "object",
+                    "properties": {
+                        "githubOrg": {"oneOf": [_GITHUB_ORG_PROVIDER,
+                                                {"type": "array", "items": _GITHUB_ORG_PROVIDER}]},
+                        "github": {"oneOf": [
+                            _GITHUB_DISCOVERY_PROVIDER,
+                            {"type": "object", "not": {"required": ["organization"]},
+                             "additionalProperties": _GITHUB_DISCOVERY_PROVIDER},
+                        ]},
+                    },
+                },
                 "locations": {
                     "type": "array",
                     "items": {
@@ -163,7 +220,8 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
         "integrations": {
             "type": "object",
             "properties": {
-                "github": _integrations("apiBaseUrl", "rawBaseUrl"),
+                "github": _integrations("apiBaseUrl", "rawBaseUrl",
+                                        apps={"type": "array", "items": _GITHUB_APP}),
                 "gitlab": _integrations("apiBaseUrl", "baseUrl"),
             },
         },
@@ -268,7 +326,9 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
     },
 }
 
-_VALIDATOR = jsonschema.Draft202012Validator(APP_CONFIG_SCHEMA)
+_VALIDATOR = jsonschema.Draft202012Validator(
+    APP_CONFIG_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+)
 
 
 def validate_app_config(config: dict[str, Any]) -> None:

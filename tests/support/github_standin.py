@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.github_standin_org import ORG_ROUTES, OrgData, OrgRoutes, etag_of
 from tests.support.standin_http import JsonHandler, serving
 
 TOKEN = "ghs_standinIntegrationToken0123456789"
@@ -47,6 +48,7 @@ class Recorded:
     body: Any
     authorized: bool
     headers: dict[str, str]
+    status: int = 0
 
 
 @dataclass
@@ -64,12 +66,14 @@ class GitHubStandin:
     token: str = TOKEN
     orgs: set[str] = field(default_factory=lambda: {"acme-corp"})
     user: str = "octocat"
-    page_size: int = 30
+    #: Largest page served (GitHub: 100; a test sets less to see pagination).
+    page_size: int = 100
     url: str = ""
     requests: list[Recorded] = field(default_factory=list)
     repos: dict[str, dict[str, Any]] = field(default_factory=dict)
     pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: list[_Failure] = field(default_factory=list)
+    org: OrgData = field(default_factory=OrgData)
 
     @property
     def host(self) -> str:
@@ -123,9 +127,9 @@ class GitHubStandin:
         }  # fmt: skip
         return item
 
-    def seed(self, owner: str, repo: str, files: dict[str, str]) -> str:
+    def seed(self, owner: str, repo: str, files: dict[str, str], **settings: Any) -> str:
         """Create ``owner/repo`` with one commit of ``files`` on main; its sha."""
-        self.create(owner, repo)
+        self.create(owner, repo, **settings)
         entries = [{"path": name, "mode": "100644", "sha": self.git(
             owner, repo, "hash-object", "-w", "--stdin", data=text.encode()).strip()}
             for name, text in files.items()]  # fmt: skip
@@ -164,8 +168,9 @@ _REPO = r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)"
 _GIT_PATH = re.compile(r"/(?P<o>[^/]+)/(?P<r>[^/]+)\.git/(?P<rest>.*)")
 
 
-class _Handler(JsonHandler):
+class _Handler(OrgRoutes, JsonHandler):
     gh: GitHubStandin
+    api_call = False
 
     def _handle(self) -> None:
         parts = urlsplit(self.path)
@@ -177,14 +182,19 @@ class _Handler(JsonHandler):
             basic = base64.b64encode(f"x-access-token:{self.gh.token}".encode()).decode()
             authorized, short = auth == f"Basic {basic}", path
         else:
-            authorized = auth in (f"Bearer {self.gh.token}", f"token {self.gh.token}")
             short = path.removeprefix("/api/v3")
+            authorized = (self._app_authorized(auth) if short.startswith("/app/") else
+                          auth in (f"Bearer {self.gh.token}", f"token {self.gh.token}")
+                          or self._token_issued(auth))  # fmt: skip
+        self.api_call = not git
         body = json.loads(data) if data and not git else None
         headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
         self.gh.requests.append(Recorded(self.command, short, query, body, authorized, headers))
         if not authorized:
             extra = {"WWW-Authenticate": 'Basic realm="GitHub"'} if git else {}
             return self._answer(401, _error("Bad credentials"), headers=extra)
+        if self.api_call and self.gh.org.rate_remaining <= 0:
+            return self._answer(403, _error("API rate limit exceeded for installation ID 1."))
         for failure in self.gh.failures:
             if failure.times and failure.method == self.command and failure.path == short:
                 failure.times -= 1
@@ -194,6 +204,28 @@ class _Handler(JsonHandler):
         return self._route(short, query, body)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+    def _answer(self, status: int, body: Any = None, raw: bytes | None = None,
+                headers: dict[str, str] | None = None) -> None:  # fmt: skip
+        """As GitHub: API answers carry rate-limit headers and GETs an ETag; a
+        matching ``If-None-Match`` is a ``304`` that costs nothing."""
+        if self.gh.requests:
+            self.gh.requests[-1].status = status
+        if not self.api_call:
+            return super()._answer(status, body, raw, headers)
+        org = self.gh.org
+        data = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
+        extra = dict(headers or {})
+        if self.command == "GET" and status == 200:
+            extra["ETag"] = etag_of(data)
+            if self.headers.get("If-None-Match") == extra["ETag"]:
+                org.not_modified += 1
+                self.gh.requests[-1].status = 304
+                return super()._answer(304, raw=b"", headers={**self._rate_headers(), **extra})
+        if status != 401 and org.rate_remaining > 0:
+            org.rate_remaining -= 1
+            org.counted += 1
+        super()._answer(status, raw=data, headers={**self._rate_headers(), **extra})
 
     def _git_http(self, match: re.Match, query: str, data: bytes) -> None:
         if f"{match['o']}/{match['r']}" not in self.gh.repos:
@@ -224,6 +256,9 @@ class _Handler(JsonHandler):
         if owner in self.gh.orgs or owner == self.gh.user:
             kind = "Organization" if owner in self.gh.orgs else "User"
             return self._answer(200, {"login": owner, "type": kind})
+        person = self.gh.org.people.get(owner)
+        if person is not None:
+            return self._answer(200, {**self._user_object(owner), **person})
         self._answer(404, _error("Not Found"))
 
     def _create(self, query, body, org=None):
@@ -302,12 +337,7 @@ class _Handler(JsonHandler):
         head = query.get("head", "").partition(":")[2]
         pulls = self.gh.pulls.get(f"{o}/{r}", [])
         found = [p for p in pulls if not head or p["head"]["ref"] == head]
-        page, size = int(query.get("page", 1)), self.gh.page_size
-        link = {}
-        if page * size < len(found):
-            link = {"Link": f'<{self.gh.api}/repos/{o}/{r}/pulls?head={query.get("head", "")}'
-                            f'&page={page + 1}>; rel="next"'}  # fmt: skip
-        self._answer(200, found[(page - 1) * size : page * size], headers=link)
+        self._paged(query, found, f"/repos/{o}/{r}/pulls")
 
     def _dispatch(self, query, body, o, r, workflow):
         if not body.get("return_run_details"):
@@ -327,6 +357,7 @@ class _Handler(JsonHandler):
 
 
 _ROUTES = [
+    *ORG_ROUTES,
     (r"/users/(?P<owner>[^/]+)", ("GET", _Handler._user)),
     (r"/orgs/(?P<org>[^/]+)/repos", ("POST", _Handler._create)),
     (r"/user/repos", ("POST", _Handler._create)),
