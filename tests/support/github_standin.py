@@ -58,6 +58,7 @@ class _Failure:
     status: int
     body: dict[str, Any]
     times: int
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -130,11 +131,17 @@ class GitHubStandin:
     def seed(self, owner: str, repo: str, files: dict[str, str], **settings: Any) -> str:
         """Create ``owner/repo`` with one commit of ``files`` on main; its sha."""
         self.create(owner, repo, **settings)
-        entries = [{"path": name, "mode": "100644", "sha": self.git(
+        return self.commit(owner, repo, files)
+
+    def commit(self, owner: str, repo: str, files: dict[str, str | None]) -> str:
+        """Commit ``files`` (None deletes one) on top of main, as a push would; its sha."""
+        entries = [{"path": name, "mode": "100644", "sha": None if text is None else self.git(
             owner, repo, "hash-object", "-w", "--stdin", data=text.encode()).strip()}
             for name, text in files.items()]  # fmt: skip
-        tree = self._tree(owner, repo, None, entries)
-        sha = self.git(owner, repo, "commit-tree", tree, "-m", "seed").strip()
+        parent = self.git(owner, repo, "for-each-ref", "--format=%(objectname)", "refs/heads/main")
+        parents = ["-p", parent.strip()] if parent.strip() else []
+        tree = self._tree(owner, repo, parent.strip() or None, entries)
+        sha = self.git(owner, repo, "commit-tree", tree, *parents, "-m", "commit").strip()
         self.git(owner, repo, "update-ref", "refs/heads/main", sha)
         return sha
 
@@ -198,7 +205,7 @@ class _Handler(OrgRoutes, JsonHandler):
         for failure in self.gh.failures:
             if failure.times and failure.method == self.command and failure.path == short:
                 failure.times -= 1
-                return self._answer(failure.status, failure.body)
+                return self._answer(failure.status, failure.body, headers=failure.headers)
         if git:
             return self._git_http(git, parts.query, data)
         return self._route(short, query, body)

@@ -154,7 +154,18 @@ class OrgRoutes:
     def _repo_object(self, item: dict[str, Any]) -> dict[str, Any]:
         visibility = item.get("visibility") or ("private" if item.get("private") else "public")
         return {"archived": False, "fork": False, "topics": [], **item,
-                "visibility": visibility, "private": visibility != "public"}  # fmt: skip
+                "visibility": visibility, "private": visibility != "public",
+                "pushed_at": self._pushed_at(item["full_name"])}  # fmt: skip
+
+    def _pushed_at(self, full_name: str) -> str:
+        """When a ref of the repository last moved (finer than GitHub's seconds, as
+        tests push within one second)."""
+        bare = self.gh.bare(*full_name.split("/"))
+        stamps = [p.stat().st_mtime_ns for p in (bare / "refs").rglob("*")]
+        stamps.append((bare / "packed-refs").stat().st_mtime_ns
+                      if (bare / "packed-refs").exists() else 0)  # fmt: skip
+        moment = datetime.fromtimestamp(max(stamps) / 1e9, UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def _tree(self, query, body, o, r, branch):
         if f"{o}/{r}" not in self.gh.repos:

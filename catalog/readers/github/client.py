@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from httpx import Headers
+
 from catalog.model.errors import ReadError
 from catalog.readers.github.auth import Credentials, credentials
 from catalog.readers.http import Response, next_link, request
@@ -62,13 +64,29 @@ class GitHubClient:
         answer = self.get(url, accept=RAW, shown=shown)
         return self.checked(answer).body
 
+    def remembered(self, path: str, params: dict[str, Any] | None, version: str) -> Response:
+        """``GET path``, answered from the cache without any request while ``version``
+        (a repository's last push and default branch) is what it was, whatever the
+        status: an empty repository's ``409`` has no ETag to make it conditional."""
+        url = self._url(path, params)
+        key = self._key("remembered", url)
+        cache = self.policy.response_cache
+        cached = cache.lookup(key) if cache is not None else None
+        if cached and cached[0] == version:
+            status, _, body = cached[1].partition(b"\n")
+            return Response(int(status), Headers(), body, url)
+        answer = self.get(url)
+        if cache is not None and answer.status in (200, 404, 409):
+            cache.store(key, version, f"{answer.status}\n".encode() + answer.body)
+        return answer
+
     def get(self, path: str, params: dict[str, Any] | None = None, *, accept: str = JSON,
             shown: str = "") -> Response:  # fmt: skip
         """``GET path`` (an API path or a full URL), conditional when cached; a 304 is
         returned as the cached 200."""
         url = self._url(path, params)
         auth = self._auth()
-        key = hashlib.sha256(f"{auth.identity}\n{accept}\n{url}".encode()).hexdigest()
+        key = self._key(accept, url)
         cache = self.policy.response_cache
         cached = cache.lookup(key) if cache is not None else None
         headers = {"Accept": accept, "X-GitHub-Api-Version": "2022-11-28"}
@@ -97,6 +115,10 @@ class GitHubClient:
                 raise ReadError(_exhausted(self.integration.host, answer))
             time.sleep(wait)
         raise AssertionError("unreachable")
+
+    def _key(self, kind: str, url: str) -> str:
+        """The cache key of ``url`` for this identity (what one may see, another not)."""
+        return hashlib.sha256(f"{self._auth().identity}\n{kind}\n{url}".encode()).hexdigest()
 
     def _auth(self) -> Credentials:
         if self._credentials is None:

@@ -6,8 +6,8 @@ catalog path, each pointing (``type: url``) at those files' ``/blob/`` URLs, whi
 catalog then reads as any URL location. Backstage's GitHub provider does the same.
 
 Each repository's file tree is read (``git/trees/<branch>?recursive=1``) to find the
-catalog files, so the path may be a glob (``**/catalog-info.yaml`` for monorepos) and
-an unchanged repository costs a ``304``. Every repository seen is also reported as a
+catalog files, so the path may be a glob (``**/catalog-info.yaml`` for monorepos); a
+repository not pushed to since the last read is not asked again. Every repository seen is also reported as a
 ``Finding`` (catalogued, without catalog file, or excluded and why): those without a
 file are what catalog coverage is measured against.
 """
@@ -116,8 +116,9 @@ def _examine(client: GitHubClient, repo: dict[str, Any], options: DiscoveryOptio
 def _catalog_files(client: GitHubClient, repo: dict[str, Any], branch: str,
                    pattern: str) -> list[str]:  # fmt: skip
     """The paths of ``repo`` at ``branch`` that match ``pattern``, sorted."""
-    answer = client.get(f"repos/{repo['full_name']}/git/trees/{quote(branch, safe='')}",
-                        {"recursive": "1"})  # fmt: skip
+    version = f"{repo.get('pushed_at')}|{branch}"
+    answer = client.remembered(f"repos/{repo['full_name']}/git/trees/{quote(branch, safe='')}",
+                               {"recursive": "1"}, version)  # fmt: skip
     if answer.status in (404, 409):  # no such branch; an empty repository
         return []
     tree = client.checked(answer).json()

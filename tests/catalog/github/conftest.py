@@ -17,7 +17,8 @@ TEAMS = {"engineering": (None, ["alice"]), "backend": ("engineering", ["bob", "c
 PEOPLE = {"alice": ("Alice Liddell", "alice@acme.test"), "bob": ("Bob", ""),
           "carol": ("Carol", "carol@acme.test"), "dave": ("", ""), "erin": ("Erin", ""),
           "frank": ("Frank", ""), "grace": ("Grace Hopper", "grace@acme.test"),
-          "heidi": ("Heidi", ""), "ivan": ("Ivan", ""), "judy": ("Judy", "judy@acme.test")}  # fmt: skip
+          "heidi": ("Heidi", ""), "ivan": ("Ivan", ""),
+          "judy": ("Judy", "judy@acme.test")}  # fmt: skip
 
 
 @pytest.fixture

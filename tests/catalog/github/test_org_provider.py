@@ -109,6 +109,15 @@ def test_an_app_not_installed_for_the_org_is_a_clear_error(gh, settings) -> None
     assert "no GitHub App" in location.last_error and ORG in location.last_error
 
 
+def test_a_secondary_rate_limit_is_waited_out(org, monkeypatch) -> None:
+    waits = []
+    monkeypatch.setattr("catalog.readers.github.client.time.sleep", waits.append)
+    org.fail("GET", f"/orgs/{ORG}/teams", 403, "You have exceeded a secondary rate limit")
+    org.failures[-1].headers = {"Retry-After": "3"}
+    location = provider_location("github-org")
+    assert location.last_error == "" and waits == [3.0]
+
+
 def test_a_spent_rate_limit_keeps_the_entities_and_says_when_it_resets(org) -> None:
     location = provider_location("github-org")
     before = Entity.objects.filter(location=location).count()
@@ -121,13 +130,15 @@ def test_a_spent_rate_limit_keeps_the_entities_and_says_when_it_resets(org) -> N
 
 def test_an_org_location_can_be_registered_through_the_api_too(org, client, admin_user) -> None:
     client.force_login(admin_user)
-    answer = client.post("/api/catalog/locations", {"type": "github-org",
-                         "target": f"{org.url}/{ORG}"}, content_type="application/json")  # fmt: skip
+    def register(target: str):
+        return client.post("/api/catalog/locations", {"type": "github-org", "target": target},
+                           content_type="application/json")
+
+    answer = register(f"{org.url}/{ORG}")
     assert answer.status_code == 201, answer.content
     location = Location.objects.get(type="github-org")
     assert location.last_error == ""
     assert Entity.objects.filter(kind="group").count() == 3
-    bad = client.post("/api/catalog/locations", {"type": "github-org",
-                      "target": f"{org.url}/{ORG}/repo"}, content_type="application/json")  # fmt: skip
+    bad = register(f"{org.url}/{ORG}/repo")
     assert bad.status_code == 400
     assert "organisation or user" in bad.json()["error"]["message"]
