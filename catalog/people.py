@@ -1,9 +1,11 @@
 """Who the signed-in user is in the catalog: their User entity and its groups.
 
-"Owned by me", "my team's entities" and the home page need the refs that stand for
-the user. A Django user maps to the User entity named like their username (what
-GitHub sign-in and Backstage's default resolver use), else to the User entity whose
-``spec.profile.email`` is their e-mail address.
+"Owned by me", "my team's entities", the home page and roles need the refs that stand
+for the user. The User entity is found, strongest evidence first, by the
+``github.com/user-login`` annotation naming one of the user's GitHub logins, then by a
+verified e-mail address in ``spec.profile.email``, then by an entity named like the
+account (Backstage's default resolver, and what local accounts have). The groups are
+those the User is a member of and every parent group above them.
 """
 
 from __future__ import annotations
@@ -11,46 +13,85 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.models import Entity, EntityField, Relation
+from portal.auth.accounts import SignInNames, sign_in_names
 
-__all__ = ["Identity", "identity", "ownership_refs"]
+__all__ = ["Identity", "find_user_entity", "identity", "ownership_refs"]
+
+LOGIN_ANNOTATION = "metadata.annotations.github.com/user-login"
+#: Deepest parent chain followed (a cycle in the group tree stops earlier).
+MAX_GROUP_DEPTH = 32
+_CACHE_ATTRIBUTE = "_catalog_identity"
 
 
 @dataclass(frozen=True)
 class Identity:
-    """The user's own entity ref ("" when the catalog has none) and their groups."""
+    """The user's own entity ref ("" when the catalog has none), the groups they are
+    in directly and with every parent group."""
 
     user_ref: str = ""
     group_refs: tuple[str, ...] = ()
+    direct_group_refs: tuple[str, ...] = ()
 
     @property
     def ownership_refs(self) -> list[str]:
-        """Refs whose entities count as "mine": the user and every group they are in."""
+        """Refs whose entities count as "mine": the user and every group they are in,
+        up the parent chain."""
         return [r for r in (self.user_ref, *self.group_refs) if r]
 
 
 def identity(user: object) -> Identity:
-    """The catalog identity of ``user`` (two or three small indexed queries)."""
-    username = getattr(user, "get_username", lambda: "")().lower()
-    email = (getattr(user, "email", "") or "").lower()
-    if not username:
-        return Identity()
-    ref = f"user:default/{username}"
-    if not Entity.objects.filter(ref=ref).exists():
-        by_email = EntityField.objects.filter(key="spec.profile.email", value=email,
-                                              entity__kind="user") if email else None  # fmt: skip
-        found = by_email.values_list("entity__ref", flat=True).first() if by_email else None
-        if found is None:
-            return Identity()
-        ref = found
-    return Identity(ref, _groups_of(ref))
+    """The catalog identity of ``user``, worked out once per request (the user object
+    lives as long as its request): a few small indexed queries."""
+    cached = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    found = Identity()
+    if getattr(user, "is_authenticated", False):
+        ref = find_user_entity(sign_in_names(user))
+        if ref:
+            direct = _direct_groups(ref)
+            found = Identity(ref, _with_parents(direct), direct)
+    setattr(user, _CACHE_ATTRIBUTE, found)
+    return found
 
 
-def _groups_of(ref: str) -> tuple[str, ...]:
+def find_user_entity(names: SignInNames) -> str:
+    """The ref of the User entity ``names`` identify, or ""."""
+    users = EntityField.objects.filter(entity__kind="user")
+    if names.github_logins:
+        by_login = users.filter(key=LOGIN_ANNOTATION, value__in=names.github_logins)
+        found = by_login.order_by("entity__ref").values_list("entity__ref", flat=True).first()
+        if found:
+            return found
+    if names.verified_emails:
+        by_email = users.filter(key="spec.profile.email", value__in=names.verified_emails)
+        found = by_email.order_by("entity__ref").values_list("entity__ref", flat=True).first()
+        if found:
+            return found
+    candidates = [f"user:default/{n}" for n in (*names.github_logins, names.username) if n]
+    named = Entity.objects.filter(ref__in=candidates).values_list("ref", flat=True)
+    return next((ref for ref in candidates if ref in set(named)), "")
+
+
+def _direct_groups(ref: str) -> tuple[str, ...]:
     """The groups ``ref`` is a member of, sorted, each once (the User's ``memberOf``
     and the Group's ``members`` each add the relation); one query on the relation
     index."""
     groups = Relation.objects.filter(source_ref=ref, type="memberOf")
     return tuple(sorted(set(groups.values_list("target_ref", flat=True))))
+
+
+def _with_parents(groups: tuple[str, ...]) -> tuple[str, ...]:
+    """``groups`` and every group above them (``childOf``), one query per level."""
+    seen, frontier = set(groups), set(groups)
+    for _ in range(MAX_GROUP_DEPTH):
+        parents = set(Relation.objects.filter(source_ref__in=frontier, type="childOf")
+                      .values_list("target_ref", flat=True))  # fmt: skip
+        frontier = parents - seen
+        if not frontier:
+            break
+        seen |= frontier
+    return tuple(sorted(seen))
 
 
 def ownership_refs(user_ref: str) -> tuple[str, ...]:
@@ -59,4 +100,4 @@ def ownership_refs(user_ref: str) -> tuple[str, ...]:
     (``memberOf``, whether the User entity or the Group's ``members`` says so). Empty
     for an empty ref."""
     ref = user_ref.strip().lower()
-    return (ref, *_groups_of(ref)) if ref else ()
+    return (ref, *_direct_groups(ref)) if ref else ()

@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from social_core.pipeline import DEFAULT_AUTH_PIPELINE
+
 from portal.conf import (
     broker_settings,
     config_files,
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
+                "catalog.context_processors.catalog_identity",
             ],
             "loaders": [
                 (
@@ -119,6 +122,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str(ENV, "STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+_SIGN_IN_STEPS = {
+    "social_core.pipeline.social_auth.social_user":
+        ("portal.auth.pipeline.refuse_users_without_entity",),
+    "social_core.pipeline.social_auth.load_extra_data":
+        ("portal.auth.pipeline.remember_verified_emails",),
+}  # fmt: skip
 AUTHENTICATION_BACKENDS = [
     "portal.auth.github.GitHubOAuth2",
     "django.contrib.auth.backends.ModelBackend",
@@ -135,6 +144,14 @@ SOCIAL_AUTH_SANITIZE_REDIRECTS = True
 SOCIAL_AUTH_GITHUB_SCOPE = ["read:user", "user:email"]
 SOCIAL_AUTH_JSONFIELD_ENABLED = True
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = _HTTPS
+# social-auth's default pipeline, with the catalog's two steps: a login the catalog
+# does not know can be refused before an account exists, and the verified addresses
+# are kept for matching the User entity.
+SOCIAL_AUTH_PIPELINE = tuple(
+    step
+    for default in DEFAULT_AUTH_PIPELINE
+    for step in (default, *_SIGN_IN_STEPS.get(default, ()))
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -28,11 +28,14 @@ from __future__ import annotations
 import ipaddress
 import json
 import socket
+import ssl
 import time
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 from urllib.parse import SplitResult, urljoin, urlunsplit
 
+import certifi
 import httpx
 
 from catalog.model.errors import ReadError
@@ -99,7 +102,7 @@ def request(url: str, policy: ReadingPolicy, *, headers: dict[str, str] | None =
     _check_form(url)
     hop = _Hop(url, {"User-Agent": USER_AGENT, **(headers or {})}, shown or safe_url(url))
     content = None if json_body is None else json.dumps(json_body).encode()
-    with httpx.Client(follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(follow_redirects=False, trust_env=False, verify=_tls()) as client:
         for _ in range(MAX_REDIRECTS + 1):
             response = _send(client, hop, policy, deadline, method, content)
             if not (method == "GET" and response.status_code in _REDIRECTS
@@ -109,6 +112,13 @@ def request(url: str, policy: ReadingPolicy, *, headers: dict[str, str] | None =
             response.close()
             hop = _redirected(hop, urljoin(hop.url, location))
     raise ReadError(f"{safe_url(hop.shown)}: more than {MAX_REDIRECTS} redirects")
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """The TLS settings of every request (certifi's CAs, as httpx's default), made
+    once: loading the CA bundle costs more than a local request."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 def next_link(header: str) -> str | None:

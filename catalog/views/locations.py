@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -24,6 +25,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from catalog import services
 from catalog.entity_page import safe_url
+from catalog.github_models import RepositoryStatus
 from catalog.health import LOCATIONS_WITH_ERRORS, LocationErrors, location_errors, problem_line
 from catalog.models import Location, LocationSource
 from catalog.views.register import MAX_ROWS
@@ -35,6 +37,8 @@ PAGE_SIZE = 25
 ENTITY_PAGE_SIZE = 50
 #: Problems the list shows per location (its own page shows up to MAX_ROWS).
 LISTED_PROBLEMS = 50
+#: Location types whose target is a web page to link to.
+_WEB_TYPES = ("url", "github-org", "github-discovery")
 
 
 @dataclass
@@ -48,7 +52,7 @@ class LocationRow:
     @property
     def href(self) -> str:
         """A link to the target, only for web URLs (a target is untrusted text)."""
-        return safe_url(self.location.target) if self.location.type == "url" else ""
+        return safe_url(self.location.target) if self.location.type in _WEB_TYPES else ""
 
     @cached_property
     def errors(self) -> LocationErrors:
@@ -107,8 +111,21 @@ def location_detail(request: HttpRequest, location_id: UUID) -> HttpResponse:
     orphans = location.entities.filter(orphan=True).count()
     row = LocationRow(location, page.paginator.count, orphans)
     context = {"location": location, "row": row, "problems": row.problem_lines(MAX_ROWS),
-               "page": page}  # fmt: skip
+               "page": page, "repositories": _repositories(location)}  # fmt: skip
     return render(request, "catalog/location.html", context)
+
+
+def _repositories(location: Location) -> dict[str, Any] | None:
+    """What a discovery location saw: repositories per status, and the first of those
+    without a catalog file (what is missing from the catalog)."""
+    if location.type != "github-discovery":
+        return None
+    counts = dict(location.repositories.values_list("status").annotate(n=Count("id")))
+    missing = location.repositories.filter(status=RepositoryStatus.NO_CATALOG_FILE)
+    return {"counts": {status.label: counts.get(status.value, 0) for status in RepositoryStatus},
+            "missing": [{**repo, "href": safe_url(repo["url"])}
+                        for repo in missing.values("full_name", "url", "reason")[:MAX_ROWS]],
+            "missing_count": counts.get(RepositoryStatus.NO_CATALOG_FILE, 0)}  # fmt: skip
 
 
 def _back_url(request: HttpRequest, location: Location) -> str:

@@ -315,6 +315,10 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "environment": _NON_EMPTY,
+                "signIn": {
+                    "type": "object",
+                    "properties": {"usersWithoutEntity": {"enum": ["allow", "refuse"]}},
+                },
                 "providers": {
                     "type": "object",
                     "properties": {
@@ -336,7 +340,18 @@ def validate_app_config(config: dict[str, Any]) -> None:
     errors = sorted(_VALIDATOR.iter_errors(config), key=lambda e: list(e.absolute_path))
     if errors:
         error = errors[0]
+        # A choice of shapes without a description of its own (one provider or many):
+        # the closest shape's problem says more than "not valid under any".
+        while error.validator == "oneOf" and error.context and "description" not in error.schema:
+            error = _closest(error.context)
         raise ConfigError(f"app-config: {_dotted(error.absolute_path)}: {_describe(error)}")
+
+
+def _closest(choices: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    """The problem of the shape the value was meant to have: not a wrong type or a
+    ``not`` (those only say it is another shape), and the deepest."""
+    telling = [e for e in choices if e.validator not in ("type", "not")] or choices
+    return max(telling, key=lambda e: len(e.absolute_path))
 
 
 def _dotted(path: Any) -> str:
@@ -356,6 +371,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
         return f"must be an http(s) URL, not {error.instance!r}"
     if error.validator == "oneOf" and "description" in error.schema:
         return f"must be {error.schema['description']}, not {error.instance!r}"
+    if error.validator == "format":
+        return f"must be a valid {error.validator_value}, not {error.instance!r}"
     if error.validator == "type":
         return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
     return error.message

@@ -9,34 +9,20 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from portal.conf import github_auth_settings
-from tests.support.fake_github import FakeGitHub, fake_github
+from tests.support.github_standin import GitHubStandin, github_standin
+from tests.support.github_standin_oauth import use_for_sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def github(settings):
-    with fake_github() as server:
-        config = {
-            "auth": {
-                "providers": {
-                    "github": {
-                        "development": {
-                            "clientId": server.client_id,
-                            "clientSecret": server.client_secret,
-                            "enterpriseInstanceUrl": server.url,
-                        }
-                    }
-                }
-            }
-        }
-        for name, value in github_auth_settings(config).items():
-            setattr(settings, name, value)
+def github(tmp_path, settings):
+    with github_standin(tmp_path / "github") as server:
+        use_for_sign_in(server, settings)
         yield server
 
 
-def begin(client, github: FakeGitHub, next_url: str = "/catalog/") -> dict[str, str]:
+def begin(client, github: GitHubStandin, next_url: str = "/catalog/") -> dict[str, str]:
     """Start sign-in and follow GitHub's authorize redirect; return the callback query."""
     response = client.post(reverse("social:begin", args=["github"]), {"next": next_url})
     assert response.status_code == 302
@@ -45,7 +31,7 @@ def begin(client, github: FakeGitHub, next_url: str = "/catalog/") -> dict[str, 
         f"{github.url}/login/oauth/authorize"
     )
     query = {k: v[0] for k, v in parse_qs(authorize.query).items()}
-    assert query["client_id"] == github.client_id
+    assert query["client_id"] == github.oauth.client_id
     assert query["state"]
     assert query["redirect_uri"] == "http://testserver/auth/complete/github/"
     back = httpx.get(response["Location"], follow_redirects=False)
@@ -54,7 +40,7 @@ def begin(client, github: FakeGitHub, next_url: str = "/catalog/") -> dict[str, 
     return callback
 
 
-def test_round_trip_signs_in_and_creates_the_account(client, github: FakeGitHub) -> None:
+def test_round_trip_signs_in_and_creates_the_account(client, github: GitHubStandin) -> None:
     callback = begin(client, github)
     response = client.get(reverse("social:complete", args=["github"]), callback)
     assert response.status_code == 302
@@ -62,38 +48,38 @@ def test_round_trip_signs_in_and_creates_the_account(client, github: FakeGitHub)
     user = get_user_model().objects.get(username="octocat")
     assert user.email == "octocat@github.example"
     assert user.first_name == "The" and user.last_name == "Octocat"
-    assert github.token_requests[0]["code"] == github.code
+    assert github.oauth.token_requests[0]["code"] == github.oauth.code
     assert client.get(reverse("home")).status_code == 200
 
 
-def test_second_sign_in_reuses_the_account(client, github: FakeGitHub) -> None:
+def test_second_sign_in_reuses_the_account(client, github: GitHubStandin) -> None:
     for _ in range(2):
         client.get(reverse("social:complete", args=["github"]), begin(client, github))
         client.post(reverse("logout"))
     assert get_user_model().objects.filter(username="octocat").count() == 1
 
 
-def test_wrong_state_is_refused(client, github: FakeGitHub) -> None:
+def test_wrong_state_is_refused(client, github: GitHubStandin) -> None:
     callback = begin(client, github)
     callback["state"] = "forged-state"
     response = client.get(reverse("social:complete", args=["github"]), callback, follow=True)
     assert "Please restart login" in response.content.decode()
     assert not get_user_model().objects.filter(username="octocat").exists()
     assert client.get(reverse("home")).status_code == 302
-    assert github.token_requests == []
+    assert github.oauth.token_requests == []
 
 
-def test_callback_without_a_started_sign_in_is_refused(client, github: FakeGitHub) -> None:
+def test_callback_without_a_started_sign_in_is_refused(client, github: GitHubStandin) -> None:
     response = client.get(
         reverse("social:complete", args=["github"]),
-        {"code": github.code, "state": "x"},
+        {"code": github.oauth.code, "state": "x"},
         follow=True,
     )
     assert response.redirect_chain[-1][0].startswith("/login/")
     assert not get_user_model().objects.filter(username="octocat").exists()
 
 
-def test_sign_in_next_off_site_is_ignored(client, github: FakeGitHub) -> None:
+def test_sign_in_next_off_site_is_ignored(client, github: GitHubStandin) -> None:
     callback = begin(client, github, next_url="https://evil.example/phish")
     response = client.get(reverse("social:complete", args=["github"]), callback)
     assert response.status_code == 302

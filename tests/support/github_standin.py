@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from tests.support.github_standin_oauth import OAUTH_ROUTES, OAuthApp, OAuthRoutes
 from tests.support.github_standin_org import ORG_ROUTES, OrgData, OrgRoutes, etag_of
 from tests.support.standin_http import JsonHandler, serving
 
@@ -75,6 +76,7 @@ class GitHubStandin:
     pulls: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     failures: list[_Failure] = field(default_factory=list)
     org: OrgData = field(default_factory=OrgData)
+    oauth: OAuthApp = field(default_factory=OAuthApp)
 
     @property
     def host(self) -> str:
@@ -175,7 +177,7 @@ _REPO = r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)"
 _GIT_PATH = re.compile(r"/(?P<o>[^/]+)/(?P<r>[^/]+)\.git/(?P<rest>.*)")
 
 
-class _Handler(OrgRoutes, JsonHandler):
+class _Handler(OrgRoutes, OAuthRoutes, JsonHandler):
     gh: GitHubStandin
     api_call = False
 
@@ -185,18 +187,23 @@ class _Handler(OrgRoutes, JsonHandler):
         data = self._body()
         git = _GIT_PATH.fullmatch(path)
         auth = self.headers.get("Authorization", "")
+        self.api_call = self.recorded = False
+        if path.startswith("/login/oauth/"):
+            return self._oauth(path, query, data)
         if git:
             basic = base64.b64encode(f"x-access-token:{self.gh.token}".encode()).decode()
             authorized, short = auth == f"Basic {basic}", path
         else:
             short = path.removeprefix("/api/v3")
             authorized = (self._app_authorized(auth) if short.startswith("/app/") else
-                          auth in (f"Bearer {self.gh.token}", f"token {self.gh.token}")
+                          auth in (f"Bearer {self.gh.token}", f"token {self.gh.token}",
+                                   f"token {self.gh.oauth.access_token}")
                           or self._token_issued(auth))  # fmt: skip
         self.api_call = not git
         body = json.loads(data) if data and not git else None
         headers = {k: v for k, v in self.headers.items() if k.lower() != "authorization"}
         self.gh.requests.append(Recorded(self.command, short, query, body, authorized, headers))
+        self.recorded = True
         if not authorized:
             extra = {"WWW-Authenticate": 'Basic realm="GitHub"'} if git else {}
             return self._answer(401, _error("Bad credentials"), headers=extra)
@@ -216,7 +223,7 @@ class _Handler(OrgRoutes, JsonHandler):
                 headers: dict[str, str] | None = None) -> None:  # fmt: skip
         """As GitHub: API answers carry rate-limit headers and GETs an ETag; a
         matching ``If-None-Match`` is a ``304`` that costs nothing."""
-        if self.gh.requests:
+        if self.recorded:
             self.gh.requests[-1].status = status
         if not self.api_call:
             return super()._answer(status, body, raw, headers)
@@ -227,7 +234,7 @@ class _Handler(OrgRoutes, JsonHandler):
             extra["ETag"] = etag_of(data)
             if self.headers.get("If-None-Match") == extra["ETag"]:
                 org.not_modified += 1
-                self.gh.requests[-1].status = 304
+                self.gh.requests[-1].status = 304  # as the client sees it
                 return super()._answer(304, raw=b"", headers={**self._rate_headers(), **extra})
         if status != 401 and org.rate_remaining > 0:
             org.rate_remaining -= 1
@@ -365,6 +372,7 @@ class _Handler(OrgRoutes, JsonHandler):
 
 _ROUTES = [
     *ORG_ROUTES,
+    *OAUTH_ROUTES,
     (r"/users/(?P<owner>[^/]+)", ("GET", _Handler._user)),
     (r"/orgs/(?P<org>[^/]+)/repos", ("POST", _Handler._create)),
     (r"/user/repos", ("POST", _Handler._create)),

@@ -7,9 +7,9 @@ catalog then reads as any URL location. Backstage's GitHub provider does the sam
 
 Each repository's file tree is read (``git/trees/<branch>?recursive=1``) to find the
 catalog files, so the path may be a glob (``**/catalog-info.yaml`` for monorepos); a
-repository not pushed to since the last read is not asked again. Every repository seen is also reported as a
-``Finding`` (catalogued, without catalog file, or excluded and why): those without a
-file are what catalog coverage is measured against.
+repository not pushed to since the last read is not asked again. Every repository
+seen is also reported as a ``Finding`` (catalogued, without catalog file, or excluded
+and why): those without a file are what catalog coverage is measured against.
 """
 
 from __future__ import annotations

@@ -122,3 +122,15 @@ def test_removing_the_provider_from_the_config_unregisters_what_it_found(fleet, 
     services.sync_config_locations()
     assert not Entity.objects.filter(kind="component").exists()
     assert not DiscoveredRepository.objects.exists()
+
+
+def test_the_location_page_counts_and_lists_the_repositories_without_catalog_file(
+        fleet, client, admin_user, django_assert_max_num_queries) -> None:  # fmt: skip
+    location = provider_location("github-discovery")
+    client.force_login(admin_user)
+    with django_assert_max_num_queries(25):
+        page = client.get(f"/catalog/locations/{location.pk}/")
+    text = page.content.decode()
+    assert "In the catalog</dt><dd>43" in text and "No catalog file</dt><dd>6" in text
+    assert f'href="{fleet.url}/{ORG}/no-catalog-3"' in text
+    assert f'{ORG}/service-01</a>' not in text  # catalogued: not in the list
