@@ -79,7 +79,9 @@ def measure(gh: Any, location: Any) -> dict[str, Any]:
 def run(type_: str, gh: Any, settings: Any, providers: dict[str, Any]) -> dict[str, Any]:
     from catalog import services
     from catalog.models import Location
+    from tests.support.github_standin_org import RATE_LIMIT
 
+    gh.org.rate_remaining = RATE_LIMIT  # each provider starts with a fresh hour's limit
     settings.APP_CONFIG = {**settings.APP_CONFIG, "catalog": {
         **settings.APP_CONFIG["catalog"], "providers": providers}}  # fmt: skip
     services.sync_config_locations()

@@ -109,7 +109,7 @@ class LocationActions(admin.ModelAdmin):
     def refresh_locations(self, request: HttpRequest, queryset: QuerySet[Location]) -> None:
         for location in queryset:
             try:
-                summary = services.refresh(location)
+                summary = services.refresh_now(location)
             except services.LocationBusy as exc:
                 self.message_user(request, str(exc), messages.WARNING)
                 continue

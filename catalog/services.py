@@ -42,6 +42,7 @@ from catalog.readers import read_tree as read_location_tree
 from catalog.search import remove_entities
 from catalog.suggestions import refs_matching, suggest_entities, suggest_tags
 from catalog.summaries import EntitySummary
+from portal import audit
 
 __all__ = [
     "LOCATION_TYPES",
@@ -77,6 +78,7 @@ __all__ = [
     "refresh",
     "refresh_due_locations",
     "refresh_entity",
+    "refresh_now",
     "refs_matching",
     "register_location",
     "request_refresh",
@@ -183,6 +185,7 @@ def register_location(location_type: str, target: str, *, source: str = Location
         check_registrable(location_type, target, config)
     location = Location.objects.create(type=location_type, target=target, source=source,
                                        presence=presence)  # fmt: skip
+    audit.record("catalog.location.register", location.ref, source=source)
     return location, (refresh(location, config) if refresh_now else None)
 
 
@@ -214,6 +217,7 @@ def update_location(location: Location, location_type: str, target: str) -> None
     longer provides become orphans, as after any refresh. If a refresh of the old
     target is running, the new one is queued to run after it."""
     target = checked_target(location_type, target, moving=location)
+    audit.record("catalog.location.move", f"{location_type}:{target}", previous=location.ref)
     location.type, location.target, location.file_hashes = location_type, target, {}
     location.save(update_fields=["type", "target", "file_hashes"])
     try:
@@ -239,6 +243,7 @@ def analyze_location(location_type: str, target: str, catalog_filename: str = ""
 def unregister_location(location: Location) -> list[str]:
     """Remove a location and every entity it provided; return the removed refs."""
     rows = list(location.entities.values_list("id", "ref"))
+    audit.record("catalog.location.unregister", location.ref, entities=len(rows))
     _delete_entities(rows, location=location)
     return [ref for _, ref in rows]
 
@@ -283,11 +288,19 @@ def refresh(location: Location, config: CatalogSettings | None = None) -> Change
     return refresh_location(location, config)
 
 
+def refresh_now(location: Location) -> ChangeSummary:
+    """Read one location now because someone asked (the command line, the admin, the
+    API's ``onConflict=refresh``): recorded in the audit log, unlike scheduled reads."""
+    audit.record("catalog.location.refresh", location.ref)
+    return refresh(location)
+
+
 def refresh_entity(ref: str) -> ChangeSummary:
-    """Refresh the location that provides the entity ``ref``."""
+    """Refresh the location that provides the entity ``ref`` now (audited)."""
     entity = Entity.objects.select_related("location").filter(ref=ref.lower()).first()
     if entity is None or entity.location is None:
         raise LocationError(f"No entity {ref} to refresh")
+    audit.record("catalog.entity.refresh", entity.ref, location=entity.location.ref)
     return refresh(entity.location)
 
 
@@ -302,16 +315,19 @@ def sync_config_locations(config: CatalogSettings | None = None) -> tuple[list[s
     current = {(loc.type, loc.target): loc
                for loc in Location.objects.filter(source=LocationSource.CONFIG)}  # fmt: skip
     added = []
-    for key, loc in wanted.items():
-        if key not in current:
-            Location.objects.create(type=key[0], target=key[1], source=LocationSource.CONFIG,
-                                    presence=loc.get("presence", "required"))  # fmt: skip
-            added.append(f"{key[0]}:{key[1]}")
-    removed = []
-    for key, location in current.items():
-        if key not in wanted:
-            unregister_location(location)
-            removed.append(location.ref)
+    with audit.acting("app-config", "config"):
+        for key, loc in wanted.items():
+            if key not in current:
+                Location.objects.create(type=key[0], target=key[1],
+                                        source=LocationSource.CONFIG,
+                                        presence=loc.get("presence", "required"))  # fmt: skip
+                added.append(f"{key[0]}:{key[1]}")
+                audit.record("catalog.location.register", added[-1], source="config")
+        removed = []
+        for key, location in current.items():
+            if key not in wanted:
+                unregister_location(location)
+                removed.append(location.ref)
     return added, removed
 
 
@@ -326,7 +342,7 @@ def request_refresh(ref: str) -> Location:
     entity = Entity.objects.select_related("location").filter(ref=ref.lower()).first()
     if entity is None or entity.location is None:
         raise LocationError(f"Failed to schedule {ref} for refresh")
-    schedule_location_refresh(entity.location)
+    schedule_location_refresh(entity.location, entity_ref=entity.ref)
     return entity.location
 
 
@@ -456,12 +472,18 @@ def provided_by(refs: list[str] | set[str]) -> dict[str, str]:
     return found
 
 
-def schedule_location_refresh(location: Location, user: Any = None) -> Any:
-    """Queue a refresh of ``location`` as a job (the locations page and the admin): the
-    request returns at once and the job's log records what the refresh did. A refresh
-    already waiting for a worker is not queued twice. Returns the ``portal.models.Job``."""
+def schedule_location_refresh(location: Location, user: Any = None,
+                              entity_ref: str = "") -> Any:  # fmt: skip
+    """Queue a refresh of ``location`` as a job (the locations page and the admin; for
+    ``entity_ref``, the API's ``POST /refresh``): the request returns at once and the
+    job's log records what the refresh did. A refresh already waiting for a worker is
+    not queued twice. Returns the ``portal.models.Job``."""
     from portal.jobs import enqueue_once
 
+    if entity_ref:
+        audit.record("catalog.entity.refresh", entity_ref, location=location.ref)
+    else:
+        audit.record("catalog.location.refresh", location.ref)
     return enqueue_once("catalog.refresh_location", params={"location_id": str(location.pk)},
                         user=user)  # fmt: skip
 
@@ -475,6 +497,7 @@ def delete_entities(uids: list[str]) -> list[str]:
         rows += Entity.objects.filter(uid__in=batch).values_list("id", "ref", "location_id",
                                                                  "location_key")  # fmt: skip
     if rows:
+        audit.record_each("catalog.entity.unregister", sorted(ref for _, ref, _, _ in rows))
         _delete_entities([(pk, ref) for pk, ref, _, _ in rows],
                          files={(location, key) for _, _, location, key in rows if location})
     return sorted(ref for _, ref, _, _ in rows)

@@ -1,11 +1,14 @@
-"""Django admin for background jobs (state, parameters, result, live log) and API tokens."""
+"""Django admin for background jobs (state, parameters, result, live log), API tokens
+and the audit log."""
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from portal.audit.admin import AuditEventAdmin  # noqa: F401 - registers the audit log
 from portal.models import ApiToken, Job, JobLogEntry
+from portal.tokens import issue_token, revoke_tokens
 
 
 class JobLogEntryInline(admin.TabularInline):
@@ -59,13 +62,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        issued, token = ApiToken.issue(obj.name, obj.user)
+        issued, token = issue_token(obj.name, obj.user)
         obj.pk = issued.pk
         messages.warning(request, f"Copy the token now, it will not be shown again: {token}")
 
     @admin.action(description="Revoke selected tokens")
     def revoke(self, request: HttpRequest, queryset) -> None:
-        from django.utils import timezone
-
-        count = queryset.filter(revoked__isnull=True).update(revoked=timezone.now())
-        self.message_user(request, f"Revoked {count} token(s).")
+        self.message_user(request, f"Revoked {revoke_tokens(queryset)} token(s).")

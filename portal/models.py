@@ -12,12 +12,14 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from portal.audit.models import AuditEvent
 from portal.search.models import SearchBody, SearchDocument, SearchTag, SearchTerm
 
 __all__ = [
     "ACTIVE_STATES",
     "TERMINAL_STATES",
     "ApiToken",
+    "AuditEvent",
     "Job",
     "JobLogEntry",
     "JobStatus",

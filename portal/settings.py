@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.audit.context.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -227,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.run_scheduled",
         "schedule": 24 * 3600,
         "args": ["portal.prune_jobs"],
+    },
+    "prune-audit-log": {
+        "task": "portal.tasks.run_scheduled",
+        "schedule": 24 * 3600,
+        "args": ["portal.prune_audit"],
     },
     "rebuild-search-index": {
         "task": "portal.tasks.run_scheduled",

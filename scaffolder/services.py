@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import services as catalog
+from portal import audit
 from scaffolder.actions import TemplateInfo
 from scaffolder.created_entities import EntityOrigin, latest_origin
 from scaffolder.dry_run import dry_run_template
@@ -160,6 +161,7 @@ def create_task(template_ref: str, values: Any, secrets: Any, caller: Caller,
             template_etag=str(entity["metadata"].get("etag") or ""), created_by=caller.ref,
             user=caller.user, secrets=seal_secrets(secrets),
         )  # fmt: skip
+        audit.record("scaffolder.task.run", str(task.pk), template=task.template_ref)
         if queue:
             _enqueue(task)
     return task
@@ -325,10 +327,12 @@ def cancel_task(task: Task) -> str:
                 status=TaskStatus.CANCELLED, finished_at=now, secrets=""):  # fmt: skip
             emit(task.pk, body, "cancelled")
             emit(task.pk, {"message": "Run completed with status: cancelled"}, "completion")
+            audit.record("scaffolder.task.cancel", str(task.pk), template=task.template_ref)
             return TaskStatus.CANCELLED
         if Task.objects.filter(pk=task.pk, status=TaskStatus.PROCESSING).update(
                 cancel_requested=True, secrets=""):  # fmt: skip
             emit(task.pk, body, "cancelled")
+            audit.record("scaffolder.task.cancel", str(task.pk), template=task.template_ref)
             return TaskStatus.CANCELLED
     status = Task.objects.values_list("status", flat=True).get(pk=task.pk)
     raise ConflictError(f"Task {task.pk} has already ended ({status}); it cannot be cancelled")
@@ -350,6 +354,7 @@ def retry_task(task: Task, secrets: Any = None) -> Task:
         TaskEvent.objects.filter(task=task, event_type__in=("completion", "cancelled")).delete()
         emit(task.pk, {"recoverStrategy": "startOver"}, "recovered")
         task.refresh_from_db()
+        audit.record("scaffolder.task.retry", str(task.pk), template=task.template_ref)
         _enqueue(task)
     return task
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from catalog import services as catalog
+from portal import audit
 from portal.jobs import enqueue_once
 from portal.models import Job
 from techdocs import config
@@ -116,6 +117,7 @@ def check_due(site: DocsSite, user: Any = None) -> Job | None:
 
 def request_build(site: DocsSite, user: Any = None) -> Job:
     """Build (or import) now, even if the source looks unchanged: the Rebuild button."""
+    audit.record("techdocs.site.rebuild", site.entity_ref)
     DocsSite.objects.filter(pk=site.pk).update(last_checked=timezone.now(),
                                                state=BuildState.QUEUED)  # fmt: skip
     return _queue(site, user, force=True)

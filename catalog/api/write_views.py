@@ -59,7 +59,7 @@ def create_location(request: HttpRequest) -> JsonResponse:
     if existing is not None:
         if request.GET.get("onConflict") != "refresh":
             raise ApiError("ConflictError", f"Location {kind}:{target} already exists")
-        services.refresh(existing)
+        services.refresh_now(existing)
         return JsonResponse({"location": location_data(existing), "entities": []}, status=201)
     try:
         location, _ = services.register_location(kind, target, source=LocationSource.API,

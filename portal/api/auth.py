@@ -65,6 +65,7 @@ def _caller(request: HttpRequest) -> tuple[str | None, Any]:
                 return f"external:{subject}", None
         issued = authenticate_token(token)
         if issued is not None:
+            request.api_token_name = issued.name  # what the audit log names
             return f"token:{issued.user.get_username()}", issued.user
         raise ApiError("AuthenticationError", "Invalid token")
     if request.user.is_authenticated:

@@ -311,6 +311,10 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "audit": {
+            "type": "object",
+            "properties": {"retentionDays": {"type": "integer", "minimum": 1}},
+        },
         "auth": {
             "type": "object",
             "properties": {

@@ -375,3 +375,15 @@ def test_the_demo_python_service_publishes_a_repository_and_registers_it(
     links = completion["output"]["links"]
     assert links[0]["url"] == repository.as_uri()
     assert links[1]["entityRef"] == "component:default/payments-api"
+
+
+def test_runs_cancels_and_retries_are_in_the_audit_log(alice, hello, queued) -> None:
+    from portal.models import AuditEvent
+
+    task_id = _create(alice, hello, name="payments")
+    _post(alice, f"tasks/{task_id}/cancel", {})
+    assert _post(alice, f"tasks/{task_id}/retry", {}).status_code == 201
+    events = list(AuditEvent.objects.filter(target=task_id).order_by("id")
+                  .values_list("action", "actor", "via", "details"))  # fmt: skip
+    assert events == [(action, "alice", "api", {"template": hello}) for action in (
+        "scaffolder.task.run", "scaffolder.task.cancel", "scaffolder.task.retry")]

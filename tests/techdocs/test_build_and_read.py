@@ -167,3 +167,16 @@ def test_a_nul_in_the_docs_list_filters_matches_nothing_else(repos: DocsRepos,
     repos.service()
     for query in ("?q=pay%00ments", "?owner=team%00-a", "?state=fail%00ed"):
         assert reader.get("/docs/" + query).status_code == 200, query
+
+
+def test_the_rebuild_button_is_in_the_audit_log(repos: DocsRepos, reader: Client) -> None:
+    from portal.models import AuditEvent
+
+    repos.service()
+    reader.post("/docs/_build/default/component/payments/")
+    before = AuditEvent.objects.count()
+    event = AuditEvent.objects.get(action="techdocs.site.rebuild")
+    assert (event.target, event.actor, event.via) == ("component:default/payments", "admin",
+                                                      "page")  # fmt: skip
+    reader.get("/docs/_build/default/component/payments/")  # reads are not logged
+    assert AuditEvent.objects.count() == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import os.path
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from catalog import services
 from catalog.ingestion.writer import ChangeSummary
 from catalog.model.errors import CatalogError
 from catalog.models import Location, LocationSource
+from portal import audit
 
 
 class Command(BaseCommand):
@@ -50,7 +52,8 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         action = options["action"]
         try:
-            getattr(self, f"_{action}")(options)
+            with audit.acting(getpass.getuser(), "cli"):
+                getattr(self, f"_{action}")(options)
         except (CatalogError, services.LocationBusy) as exc:
             raise CommandError(str(exc)) from None
 
@@ -89,7 +92,7 @@ class Command(BaseCommand):
         else:
             locations = [_find_location(options["location"])]
         for location in locations:
-            summary = services.refresh(location)
+            summary = services.refresh_now(location)
             location.refresh_from_db()
             self._report(location, summary)
 
