@@ -99,7 +99,7 @@ def test_browse_filter_open_graph_and_definition(portal) -> None:
         screenshot(page, "apis-explorer")
 
 
-def test_register_a_location_from_the_ui(portal) -> None:
+def test_register_a_location_from_the_ui_and_find_it_in_the_audit_log(portal) -> None:
     url, incoming = portal
     with chromium() as browser:
         page = sign_in(browser, url)
@@ -116,6 +116,20 @@ def test_register_a_location_from_the_ui(portal) -> None:
         page.goto(f"{url}/catalog/locations/")
         assert str(incoming / "catalog-info.yaml") in page.locator("main").inner_text()
         screenshot(page, "locations")
+        page.goto(f"{url}/admin/portal/auditevent/")
+        page.click("#changelist-filter a:has-text('catalog.location.register')")
+        row = page.locator("#result_list tbody tr", has_text=str(incoming / "catalog-info.yaml"))
+        assert row.count() == 1
+        assert "admin" in row.inner_text() and "page" in row.inner_text()
+        screenshot(page, "audit-log")
+        with page.expect_download() as download:
+            page.click("text=Export as JSON lines")
+        lines = Path(download.value.path()).read_text().splitlines()
+        exported = [json.loads(line) for line in lines]
+        assert {e["action"] for e in exported} == {"catalog.location.register"}
+        mine = [e for e in exported if e["target"].endswith(str(incoming / "catalog-info.yaml"))]
+        assert len(mine) == 1 and mine[0]["actor"] == "admin" and mine[0]["ip"] == "127.0.0.1"
+        assert "Chrome" in mine[0]["user_agent"]
 
 
 def test_star_an_entity_and_find_it_on_home(portal) -> None:
