@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from catalog.models import Entity, EntityField, Relation
+from django.db.models import Q
+
+from catalog.models import EntityField, Relation
 from portal.auth.accounts import SignInNames, sign_in_names
 
 __all__ = ["Identity", "find_user_entity", "identity", "ownership_refs"]
@@ -56,21 +58,24 @@ def identity(user: object) -> Identity:
 
 
 def find_user_entity(names: SignInNames) -> str:
-    """The ref of the User entity ``names`` identify, or ""."""
-    users = EntityField.objects.filter(entity__kind="user")
-    if names.github_logins:
-        by_login = users.filter(key=LOGIN_ANNOTATION, value__in=names.github_logins)
-        found = by_login.order_by("entity__ref").values_list("entity__ref", flat=True).first()
-        if found:
-            return found
-    if names.verified_emails:
-        by_email = users.filter(key="spec.profile.email", value__in=names.verified_emails)
-        found = by_email.order_by("entity__ref").values_list("entity__ref", flat=True).first()
-        if found:
-            return found
+    """The ref of the User entity ``names`` identify, or "" (one query: every
+    candidate is fetched, then the strongest evidence wins)."""
     candidates = [f"user:default/{n}" for n in (*names.github_logins, names.username) if n]
-    named = Entity.objects.filter(ref__in=candidates).values_list("ref", flat=True)
-    return next((ref for ref in candidates if ref in set(named)), "")
+    wanted = Q(key="metadata.name", entity__ref__in=candidates)
+    if names.github_logins:
+        wanted |= Q(key=LOGIN_ANNOTATION, value__in=names.github_logins)
+    if names.verified_emails:
+        wanted |= Q(key="spec.profile.email", value__in=names.verified_emails)
+    found: dict[str, list[str]] = {}
+    rows = EntityField.objects.filter(wanted, entity__kind="user").values_list("key",
+                                                                              "entity__ref")
+    for key, ref in rows.order_by("entity__ref"):
+        found.setdefault(key, []).append(ref)
+    for key in (LOGIN_ANNOTATION, "spec.profile.email"):
+        if found.get(key):
+            return found[key][0]
+    named = set(found.get("metadata.name", []))
+    return next((ref for ref in candidates if ref in named), "")
 
 
 def _direct_groups(ref: str) -> tuple[str, ...]:

@@ -309,8 +309,9 @@ def test_presentation_button_labels_are_used(signed_in, add_template) -> None:
 
 def test_a_form_page_costs_a_bounded_number_of_queries(form, django_assert_max_num_queries) -> None:
     form.post(URL + "?step=1", ABOUT)
-    # session, user, the template, the user's entity and group memberships
-    with django_assert_max_num_queries(5):
+    # session, user, the template, the user's entity and group memberships, and the
+    # layout's identity (linked GitHub accounts, User entity)
+    with django_assert_max_num_queries(7):
         assert form.get(URL + "?step=2").status_code == 200
     with django_assert_max_num_queries(8):  # and the session written back (3)
         assert form.post(URL + "?step=2", DEPLOY).status_code == 302

@@ -152,9 +152,10 @@ def test_200_templates_cost_a_bounded_number_of_queries(
                     for i in range(200)])  # fmt: skip
     stars.toggle_star(user, "template:default/tpl-007")
     signed_in.get(URL)  # the session and user rows are read on every request
-    # session, user, templates, stars: the same with or without filters
+    # session, user, templates, stars, the layout's identity (linked GitHub accounts, User
+    # entity): the same with or without filters
     for query in ("", "?tag=tag-3&type=type-1&q=tpl", "?show=starred", "?page=5"):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(6):
             response = signed_in.get(URL + query)
         assert response.status_code == 200
     assert len(card_refs(signed_in.get(URL).content.decode())) == 24

@@ -154,12 +154,13 @@ def test_the_list_costs_the_same_queries_for_one_task_or_a_page_of_them(
     client.force_login(people["alice"])
     start(hello, people["alice"], name="one")
     client.get("/create/tasks/")
-    # django_session, auth_user, caller's entity, count, page, template refs, templates
-    with django_assert_num_queries(7):
+    # django_session, auth_user, caller's entity, count, page, template refs, templates,
+    # the layout's identity (linked GitHub accounts, User entity)
+    with django_assert_num_queries(9):
         assert len(listed(client)[0]) == 1
     for n in range(30):
         start(hello, people["alice"], name=f"n{n}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(9):
         assert len(listed(client)[0]) == 25
 
 

@@ -336,8 +336,8 @@ def test_the_page_costs_the_same_queries_however_long_the_log(
     _big_log(task, lines)
     as_alice.get(page_url(task))  # warm up: the first request also stores the login
     # django_session, auth_user, caller's entity, task, step events, log window, template,
-    # catalog refs
-    with django_assert_num_queries(8):
+    # catalog refs, the layout's identity (linked GitHub accounts, User entity)
+    with django_assert_num_queries(10):
         answer = as_alice.get(page_url(task))
     assert len(_line_ids(answer.content.decode())) == lines + 6
     last = TaskEvent.objects.filter(task=task).latest("id").id
