@@ -16,10 +16,7 @@ __all__ = ["acting", "record", "record_each"]
 def record(action: str, target: str = "", **details: Any) -> None:
     """Record that the current actor did ``action`` (``catalog.location.register``)
     to ``target`` (a ref, an id), with ``details`` (JSON values)."""
-    actor = current_actor()
-    AuditEvent.objects.create(actor=actor.name, via=actor.via, ip=actor.ip,
-                              user_agent=actor.user_agent, token=actor.token,
-                              action=action, target=target[:500], details=details)  # fmt: skip
+    record_each(action, [target], **details)
 
 
 def record_each(action: str, targets: list[str], **details: Any) -> None:
