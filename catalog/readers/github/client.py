@@ -43,8 +43,6 @@ class GitHubClient:
         self.integration, self.policy, self.owner = integration, policy, owner
         self.api = integration.api_base_url.rstrip("/")
         self._credentials: Credentials | None = None
-        #: Requests sent, and how many of them were answered 304 from the cache.
-        self.sent = self.not_modified = 0
 
     def json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """The JSON answer to ``GET path``; ReadError with GitHub's message when it fails
@@ -96,7 +94,6 @@ class GitHubClient:
             headers["If-None-Match"] = cached[0]
         answer = self._send(url, headers, shown)
         if answer.status == 304 and cached:
-            self.not_modified += 1
             return Response(200, answer.headers, cached[1], answer.shown)
         etag = answer.headers.get("etag")
         if cache is not None and answer.status == 200 and etag:
@@ -105,7 +102,6 @@ class GitHubClient:
 
     def _send(self, url: str, headers: dict[str, str], shown: str) -> Response:
         for attempt in (1, 2):
-            self.sent += 1
             answer = request(url, self.policy, headers=headers, shown=shown or url)
             wait = _rate_limited(answer)
             if wait is None:
