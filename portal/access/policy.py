@@ -1,0 +1,170 @@
+"""The decision: may this person do this (to this object), and why.
+
+Django-free: it is given who asks (their account, User entity and groups), the role
+assignments that name them, and the rules of app-config, so every case is a plain
+test. Order: a matching ``deny`` rule refuses; else a role grant or an ``allow`` rule
+permits; else it is refused. Every answer carries its reason, which the permission
+matrix shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from portal.access.permissions import permission
+from portal.access.roles import ROLES
+
+__all__ = ["Assignment", "Decision", "Policy", "Principal", "Resource", "Rule"]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who asks: ``user:<username>`` plus their User entity and every group."""
+
+    username: str
+    catalog_refs: tuple[str, ...] = ()
+    superuser: bool = False
+
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name an assignment or rule may use for them."""
+        return frozenset((f"user:{self.username.lower()}", *self.catalog_refs))
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What a conditional grant or rule looks at in an object."""
+
+    ref: str = ""
+    kind: str = ""
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    #: Username of whoever started it (a task).
+    creator: str = ""
+
+    def owned_by(self, who: Principal) -> bool:
+        if self.creator:
+            return self.creator.lower() == who.username.lower()
+        return bool(set(self.owners) & who.names)
+
+
+@dataclass(frozen=True)
+class Assignment:
+    role: str
+    #: ``user:<username>`` or a Group entity ref; ``*``: every signed-in user.
+    principal: str
+    #: Where it comes from, for the reason shown: ``admin``, ``app-config``, ``default``.
+    source: str = "admin"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of ``permission.rules``."""
+
+    permission: str
+    decision: str  # "allow" or "deny"
+    #: Whom it is for (names as in assignments); empty: everyone.
+    principals: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    #: ``True``: only objects owned by the asker; ``False``: only others'.
+    owned: bool | None = None
+    index: int = 0
+
+    def applies(self, who: Principal, name: str, resource: Resource | None) -> bool:
+        if name != self.permission:
+            return False
+        if self.principals and not (set(self.principals) & who.names):
+            return False
+        if resource is None:
+            return not (self.kinds or self.tags or self.owners or self.owned is not None)
+        return ((not self.kinds or resource.kind.lower() in self.kinds)
+                and (not self.tags or bool(set(self.tags) & set(resource.tags)))
+                and (not self.owners or bool(set(self.owners) & set(resource.owners)))
+                and (self.owned is None or resource.owned_by(who) == self.owned))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+@dataclass
+class Policy:
+    """The assignments and rules in force."""
+
+    assignments: list[Assignment] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], assignments: Iterable[Assignment]) -> Policy:
+        """``permission.defaultRole`` (``member`` unless set), ``permission.roles``
+        (role -> principals) and ``permission.rules``, with ``assignments`` from the
+        database."""
+        default = config.get("defaultRole", "member")
+        found = [Assignment(default, "*", "default")] if default else []
+        for role, principals in (config.get("roles") or {}).items():
+            found += [Assignment(role, _name(p), "app-config") for p in principals or []]
+        rules = [_rule(index, item) for index, item in enumerate(config.get("rules") or [])]
+        return cls([*found, *assignments], rules)
+
+    def roles_of(self, who: Principal) -> list[Assignment]:
+        """The assignments that give ``who`` a role (a superuser is a platform admin)."""
+        mine = [a for a in self.assignments if a.principal == "*" or a.principal in who.names]
+        if who.superuser:
+            mine.append(Assignment("platform-admin", f"user:{who.username}", "superuser"))
+        return mine
+
+    def decide(self, who: Principal, name: str, resource: Resource | None = None) -> Decision:
+        """May ``who`` do ``name`` (to ``resource``, for a permission on objects)?"""
+        permission(name)
+        for rule in self.rules:
+            if rule.decision == "deny" and rule.applies(who, name, resource):
+                return Decision(False, f"denied by permission.rules[{rule.index}]")
+        for assignment in self.roles_of(who):
+            for grant in ROLES[assignment.role].grants:
+                if grant.permission != name:
+                    continue
+                if grant.scope == "all" or (resource is not None and resource.owned_by(who)):
+                    return Decision(True, _because(assignment, grant.scope))
+        for rule in self.rules:
+            if rule.decision == "allow" and rule.applies(who, name, resource):
+                return Decision(True, f"allowed by permission.rules[{rule.index}]")
+        return Decision(False, "no role or rule allows it")
+
+
+def _because(assignment: Assignment, scope: str) -> str:
+    role = ROLES[assignment.role].title
+    whom = {"*": "everyone signed in"}.get(assignment.principal, assignment.principal)
+    owned = ", on what they own" if scope == "owned" else ""
+    return f"role {role} ({assignment.source}: {whom}){owned}"
+
+
+def _name(principal: str) -> str:
+    """A principal as assignments compare it: lower-cased; ``group:team`` and
+    ``user:default/x`` stand as written, a bare group name is in ``default``."""
+    text = str(principal).strip().lower()
+    kind, _, rest = text.partition(":")
+    if kind == "group" and "/" not in rest:
+        return f"group:default/{rest}"
+    return text
+
+
+def _rule(index: int, item: Mapping[str, Any]) -> Rule:
+    when = item.get("when") or {}
+    permission(str(item["permission"]))  # unknown names are refused
+    return Rule(
+        permission=str(item["permission"]), decision=str(item.get("decision", "allow")),
+        principals=tuple(_name(p) for p in item.get("for") or ()),
+        kinds=tuple(str(k).lower() for k in when.get("kind") or ()),
+        tags=tuple(str(t).lower() for t in when.get("tags") or ()),
+        owners=tuple(_name(o) for o in when.get("owner") or ()),
+        owned=when.get("ownedByMe"), index=index,
+    )  # fmt: skip
