@@ -8,6 +8,9 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
+        from catalog import access_rules
+
+        access_rules.register()
         from catalog import home, search
         from catalog.jobs import RefreshLocationJob
         from portal.jobs import register_runner

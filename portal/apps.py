@@ -8,6 +8,9 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from portal import access_rules
+
+        access_rules.register()
         from portal.audit import admin_changes
         from portal.audit.retention import PruneAuditJob
         from portal.housekeeping import PruneJobsJob

@@ -8,6 +8,9 @@ class ScaffolderConfig(AppConfig):
     verbose_name = "Scaffolder"
 
     def ready(self) -> None:
+        from scaffolder import access_rules
+
+        access_rules.register()
         from portal.plugins import NavItem, register_nav_item
         from scaffolder.entity_cards import register_cards
 

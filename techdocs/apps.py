@@ -8,6 +8,9 @@ class TechdocsConfig(AppConfig):
     verbose_name = "TechDocs"
 
     def ready(self) -> None:
+        from techdocs import access_rules
+
+        access_rules.register()
         from portal.jobs import register_runner
         from portal.plugins import (
             EntityContent,

@@ -16,7 +16,7 @@ from typing import Any
 from portal.access.permissions import permission
 from portal.access.roles import ROLES
 
-__all__ = ["Assignment", "Decision", "Policy", "Principal", "Resource", "Rule"]
+__all__ = ["Assignment", "Decision", "Policy", "Principal", "Resource", "Rule", "entity_resource"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Principal:
 
     username: str
     catalog_refs: tuple[str, ...] = ()
+    #: A Django superuser or staff account: a platform admin.
     superuser: bool = False
 
     @property
@@ -168,3 +169,13 @@ def _rule(index: int, item: Mapping[str, Any]) -> Rule:
         owners=tuple(_name(o) for o in when.get("owner") or ()),
         owned=when.get("ownedByMe"), index=index,
     )  # fmt: skip
+
+
+def entity_resource(entity: Mapping[str, Any]) -> Resource:
+    """What rules look at in a served catalog entity: ref, kind, owners, tags."""
+    metadata = entity.get("metadata") or {}
+    ref = f"{entity.get('kind', '')}:{metadata.get('namespace', 'default')}/{metadata.get('name')}"
+    owners = tuple(r["targetRef"] for r in entity.get("relations") or []
+                   if r.get("type") == "ownedBy")  # fmt: skip
+    return Resource(ref=ref.lower(), kind=str(entity.get("kind", "")).lower(), owners=owners,
+                    tags=tuple(str(t).lower() for t in metadata.get("tags") or ()))  # fmt: skip

@@ -36,8 +36,9 @@ _VIEWER = (*_all("catalog.entity.read", "catalog.location.read", "scaffolder.tem
                  "techdocs.read", "portal.search"),
            Grant("scaffolder.task.read", "owned"))  # fmt: skip
 _MEMBER = (*_VIEWER, *_all("catalog.location.create", "catalog.location.refresh",
-                           "catalog.entity.refresh", "scaffolder.template.run",
-                           "techdocs.rebuild"),
+                           "catalog.location.delete", "catalog.entity.refresh",
+                           "catalog.entity.unregister", "scaffolder.template.run",
+                           "scaffolder.editor.use", "techdocs.rebuild"),
            Grant("scaffolder.task.cancel", "owned"))  # fmt: skip
 _OWNER = (Grant("catalog.entity.unregister", "owned"), Grant("catalog.entity.refresh", "owned"),
           Grant("techdocs.rebuild", "owned"))
@@ -45,13 +46,13 @@ _OWNER = (Grant("catalog.entity.unregister", "owned"), Grant("catalog.entity.ref
 ROLES: dict[str, Role] = {r.name: r for r in (
     Role("viewer", "Viewer", "Sees the catalog, templates, docs and their own template runs.",
          _VIEWER),
-    Role("member", "Member", "A viewer who also registers and refreshes locations, runs "
-         "templates and rebuilds docs.", _MEMBER),
+    Role("member", "Member", "A viewer who also registers, refreshes and unregisters "
+         "locations, runs and edits templates and rebuilds docs (Backstage's default: "
+         "everyone may).", _MEMBER),
     Role("entity-owner", "Entity owner", "Unregisters, refreshes and rebuilds the docs of "
          "what they or their groups own.", _OWNER),
-    Role("template-author", "Template author", "A member who uses the template editor and "
-         "sees every run.", (*_MEMBER, *_all("scaffolder.editor.use", "scaffolder.task.read",
-                                             "scaffolder.task.cancel"))),
+    Role("template-author", "Template author", "A member who also sees, cancels and retries "
+         "everyone's runs.", (*_MEMBER, *_all("scaffolder.task.read", "scaffolder.task.cancel"))),
     Role("platform-admin", "Platform admin", "May do everything, including the admin, "
          "roles and the audit log.", _all(*PERMISSIONS)),
 )}  # fmt: skip

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from portal.access.checks import refusal
 from portal.api.body import json_body
 from portal.api.errors import ApiError, error_response
 from portal.tokens import authenticate_token
@@ -114,6 +115,16 @@ def _as_api_error(request: HttpRequest, error: Exception) -> ApiError:
                              "has the details")  # fmt: skip
 
 
+def _check_access(request: HttpRequest, kwargs: dict[str, Any]) -> None:
+    """The route's access rule for the caller now known (``portal.access.checks``)."""
+    match = request.resolver_match
+    refused = refusal(request, match.view_name if match else "", kwargs, request.api_user)
+    if refused is not None and refused.status == 404:
+        raise ApiError("NotFoundError", "Not found")
+    if refused is not None:
+        raise ApiError("NotAllowedError", f"Not allowed: {refused.reason}")
+
+
 def api_view(
     *methods: str, writes: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -133,13 +144,14 @@ def api_view(
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                if request.method not in methods:
-                    raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
                 _refuse_nul(request, kwargs)
                 caller, request.api_user = _caller(request)
                 request.api_caller = caller
                 if caller is None:
                     raise ApiError("AuthenticationError", "Missing credentials")
+                _check_access(request, kwargs)  # before the method: a hidden object is a 404
+                if request.method not in methods:
+                    raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
                 if writes and caller.startswith("user:") and _csrf_rejected(request):
                     raise ApiError("NotAllowedError", "CSRF token missing or incorrect")
                 if request.method in ("POST", "PUT"):
@@ -152,6 +164,7 @@ def api_view(
                     response.status_code = 405
                 return response
 
+        wrapper.checks_access_itself = True  # type: ignore[attr-defined]
         return login_not_required(csrf_exempt(wrapper))
 
     return decorate

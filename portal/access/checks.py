@@ -1,0 +1,104 @@
+"""The one enforcement point: every page (``AccessMiddleware``) and every API call
+(``portal.api.auth.api_view``, once it knows the caller) is checked here against its
+route's rule. A refused object is answered 404, as if it did not exist, unless the
+caller may see it (then 403). The policy is read once per request, so a role change
+counts from the next request on."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from catalog.people import identity
+from portal.access.models import RoleAssignment
+from portal.access.permissions import permission
+from portal.access.policy import Assignment, Decision, Policy, Principal
+from portal.access.routes import rule_for
+
+__all__ = ["AccessMiddleware", "Refusal", "decide", "refusal"]
+
+logger = logging.getLogger(__name__)
+#: The permission that lets one see an object of each resource kind.
+_READ = {"entity": "catalog.entity.read", "template": "scaffolder.template.read",
+         "task": "scaffolder.task.read", "site": "techdocs.read",
+         "location": "catalog.location.read"}  # fmt: skip
+_CACHE = "_access_policy"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    status: int  # 403 or 404
+    reason: str
+
+
+def principal_of(user: Any) -> Principal:
+    me = identity(user)
+    return Principal(user.get_username(), tuple(me.ownership_refs),
+                     superuser=bool(user.is_superuser or user.is_staff))  # fmt: skip
+
+
+def policy_for(user: Any) -> Policy:
+    """The policy in force, read once per request (cached on its user object)."""
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        stored = [Assignment(role, principal) for role, principal in
+                  RoleAssignment.objects.values_list("role", "principal")]  # fmt: skip
+        cached = Policy.from_config(settings.APP_CONFIG.get("permission") or {}, stored)
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def decide(user: Any, name: str, resource: Any = None) -> Decision:
+    """May ``user`` do ``name`` (to ``resource``)?"""
+    return policy_for(user).decide(principal_of(user), name, resource)
+
+
+def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
+            user: Any) -> Refusal | None:  # fmt: skip
+    """Why ``user`` may not make this request, or None when they may. ``user`` None is
+    a caller without an account (a static API token), which the API lets through."""
+    rule = rule_for(view_name)
+    if rule is None:
+        logger.error("the route %s has no access rule; refused", view_name)
+        return Refusal(403, f"the route {view_name} has no access rule")
+    name = rule.permission_for(request.method or "GET")
+    if rule.public or not name or user is None or not user.is_authenticated:
+        return None
+    resource = rule.resource(kwargs) if rule.resource else None
+    if rule.resource and resource is None:
+        return None  # no such object: the view answers its own 404
+    if resource is not None:  # what one may not see does not exist for them
+        read = _READ.get(permission(name).resource, name)
+        seen = decide(user, read, resource)
+        if not seen:
+            return Refusal(404, seen.reason)
+    decision = decide(user, name, resource)
+    return None if decision else Refusal(403, decision.reason)
+
+
+class AccessMiddleware:
+    """Check every page against its route's rule (API views check after they have
+    authenticated the caller: a bearer token is not a session)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any,
+                     kwargs: Mapping[str, Any]) -> HttpResponse | None:  # fmt: skip
+        if getattr(view, "checks_access_itself", False):
+            return None
+        match = request.resolver_match
+        refused = refusal(request, match.view_name if match else "", kwargs, request.user)
+        if refused is None:
+            return None
+        template = "404.html" if refused.status == 404 else "403.html"
+        return render(request, template, {"reason": refused.reason}, status=refused.status)

@@ -1,0 +1,27 @@
+"""The access rule of the portal's own routes (``portal.access.routes``)."""
+
+from __future__ import annotations
+
+from portal.access.routes import PUBLIC, SIGNED_IN, RouteRule, register_routes
+
+__all__ = ["register"]
+
+
+def register() -> None:
+    register_routes({
+        "home": SIGNED_IN,
+        "search": RouteRule("portal.search"),
+        "search_suggestions": RouteRule("portal.search"),
+        "search_api_query": RouteRule("portal.search"),
+        "login": PUBLIC,
+        "logout": SIGNED_IN,
+        "social:*": PUBLIC,
+        "healthz": PUBLIC,
+        "readyz": PUBLIC,
+        # The admin checks Django's own permissions per model on top of this one.
+        "admin:*": RouteRule("portal.admin"),
+        "admin:login": PUBLIC,
+        "admin:portal_auditevent_changelist": RouteRule("portal.audit.read"),
+        "admin:portal_auditevent_change": RouteRule("portal.audit.read"),
+        "admin:portal_auditevent_export": RouteRule("portal.audit.read"),
+    })  # fmt: skip

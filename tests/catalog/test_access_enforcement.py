@@ -1,0 +1,108 @@
+"""The rules enforced on real requests, pages and APIs alike: a user limited to what
+their team owns gets a 404 for the rest, as if it did not exist; a role given counts
+from the next request; the reason is never guessed."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.access.models import RoleAssignment
+from portal.access.permissions import permission
+from portal.access.routes import route_names, rule_for
+from tests.catalog.conftest import register
+
+pytestmark = pytest.mark.django_db
+
+TEAMS = """\
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a}
+spec: {type: team, children: [], members: [dev]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: dev}
+spec: {memberOf: [team-a]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: mine, annotations: {backstage.io/techdocs-ref: dir:.}}
+spec: {type: service, lifecycle: production, owner: team-a}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata: {name: theirs, annotations: {backstage.io/techdocs-ref: dir:.}}
+spec: {type: service, lifecycle: production, owner: team-b}
+"""
+#: Components of other teams are invisible to everyone but their owners.
+ONLY_OWN = {"rules": [{"permission": "catalog.entity.read", "decision": "deny",
+                       "when": {"kind": ["component"], "ownedByMe": False}},
+                      {"permission": "techdocs.read", "decision": "deny",
+                       "when": {"kind": ["component"], "ownedByMe": False}}]}  # fmt: skip
+
+
+@pytest.fixture
+def limited(signed_in, files, settings):
+    register(files.write("teams.yaml", TEAMS))
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": ONLY_OWN}
+    return signed_in
+
+
+def entity_routes() -> list[tuple[str, dict[str, str]]]:
+    """Every route about one entity or its docs, with the URL arguments naming one."""
+    found = []
+    for name, pattern in route_names():
+        rule = rule_for(name)
+        if rule is None or rule.resource is None or "<str:kind>" not in pattern:
+            continue
+        if permission(rule.permission).resource not in ("entity", "site"):
+            continue  # templates and tasks have tests of their own
+        kwargs = {"namespace": "default", "kind": "component", "name": "{name}"}
+        if "<str:tab>" in pattern:
+            kwargs["tab"] = "dependencies"
+        if "<path:path>" in pattern:
+            kwargs["path"] = "index.html"
+        if "<path:page>" in pattern:
+            kwargs["page"] = "index.html"
+        found.append((name, kwargs))
+    return found
+
+
+def statuses(client, url: str) -> tuple[int, int]:
+    return client.get(url).status_code, client.post(url).status_code
+
+
+def test_every_entity_route_hides_what_the_user_may_not_see(limited, settings) -> None:
+    routes = entity_routes()
+    assert len(routes) >= 10  # pages, API and docs
+    urls = [(name, reverse(name, kwargs={**kwargs, "name": "mine"}),
+             reverse(name, kwargs={**kwargs, "name": "theirs"})) for name, kwargs in routes]
+    hidden = {name: statuses(limited, theirs) for name, _, theirs in urls}
+    assert hidden == {name: (404, 404) for name, _, _ in urls}
+    own = {name: statuses(limited, mine) for name, mine, _ in urls}
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {}}
+    assert own == {name: statuses(limited, mine) for name, mine, _ in urls}  # as unlimited
+
+
+def test_the_api_answers_404_in_backstages_shape(limited) -> None:
+    answer = limited.get("/api/catalog/entities/by-name/component/default/theirs")
+    assert answer.status_code == 404 and answer.json()["error"]["name"] == "NotFoundError"
+    assert limited.get("/api/catalog/entities/by-name/component/default/mine").status_code == 200
+
+
+def test_a_role_given_counts_from_the_next_request(signed_in, user, settings) -> None:
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {"defaultRole": "viewer"}}
+    assert signed_in.get("/catalog/register/").status_code == 403
+    assert signed_in.get("/catalog/").status_code == 200
+    RoleAssignment.objects.create(role="member", principal=f"user:{user.username}")
+    assert signed_in.get("/catalog/register/").status_code == 200
+    RoleAssignment.objects.all().delete()
+    assert signed_in.get("/catalog/register/").status_code == 403
+
+
+def test_a_role_given_to_a_group_reaches_its_members(signed_in, files, settings) -> None:
+    register(files.write("teams.yaml", TEAMS))
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {
+        "defaultRole": "viewer", "roles": {"member": ["group:team-a"]}}}  # fmt: skip
+    assert signed_in.get("/catalog/register/").status_code == 200
