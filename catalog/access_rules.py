@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from catalog import services
+from catalog.api.views import valid_uuid
+from catalog.models import Entity
 from portal.access.policy import Resource, entity_resource
 from portal.access.routes import SIGNED_IN, RouteRule, register_routes
 
@@ -16,6 +19,13 @@ def _entity(kwargs: Mapping[str, Any]) -> Resource | None:
     ref = f"{kwargs['kind']}:{kwargs['namespace']}/{kwargs['name']}"
     entity = services.get_entity(ref)
     return entity_resource(entity) if entity is not None else None
+
+
+def _entity_by_uid(kwargs: Mapping[str, Any]) -> Resource | None:
+    uid = str(kwargs["uid"])
+    row = (Entity.objects.filter(uid=uid).values_list("final_json", flat=True).first()
+           if valid_uuid(uid) else None)  # fmt: skip
+    return entity_resource(json.loads(row)) if row else None
 
 
 def _read(name: str = "catalog.entity.read") -> RouteRule:
@@ -51,6 +61,6 @@ def register() -> None:
         "catalog_api:location_by_entity": entity,
         "catalog_api:entity_by_name": entity,
         "catalog_api:entity_ancestry": entity,
-        "catalog_api:entity_by_uid": RouteRule("catalog.entity.read", methods=(
+        "catalog_api:entity_by_uid": RouteRule("catalog.entity.read", _entity_by_uid, methods=(
             ("DELETE", "catalog.entity.unregister"),)),
     })  # fmt: skip

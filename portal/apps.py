@@ -9,8 +9,6 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import access_rules
-
-        access_rules.register()
         from portal.audit import admin_changes
         from portal.audit.retention import PruneAuditJob
         from portal.housekeeping import PruneJobsJob
@@ -23,3 +21,4 @@ class PortalConfig(AppConfig):
         admin_changes.connect()
         register_runner(RebuildSearchJob)
         register_core_navigation()
+        access_rules.register()

@@ -8,13 +8,12 @@ class ScaffolderConfig(AppConfig):
     verbose_name = "Scaffolder"
 
     def ready(self) -> None:
-        from scaffolder import access_rules
-
-        access_rules.register()
         from portal.plugins import NavItem, register_nav_item
+        from scaffolder import access_rules
         from scaffolder.entity_cards import register_cards
 
         register_nav_item(
             NavItem("create", "Create", "scaffolder:index", icon="create", weight=400)
         )
         register_cards()
+        access_rules.register()

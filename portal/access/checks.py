@@ -1,7 +1,8 @@
 """The one enforcement point: every page (``AccessMiddleware``) and every API call
 (``portal.api.auth.api_view``, once it knows the caller) is checked here against its
 route's rule. A refused object is answered 404, as if it did not exist, unless the
-caller may see it (then 403). The policy is read once per request, so a role change
+caller may see it (then 403); entity lists leave out what the caller may not see
+(``catalog.visibility``). The policy is read once per request, so a role change
 counts from the next request on."""
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from catalog import visibility as entity_visibility
 from catalog.people import identity
+from catalog.visible_entities import condition_for
 from portal.access.models import RoleAssignment
 from portal.access.permissions import permission
-from portal.access.policy import Assignment, Decision, Policy, Principal
+from portal.access.policy import Assignment, Decision, Policy, Principal, visibility
+from portal.access.roles import ROLES
 from portal.access.routes import rule_for
 
 __all__ = ["AccessMiddleware", "Refusal", "decide", "refusal"]
@@ -29,6 +33,7 @@ _READ = {"entity": "catalog.entity.read", "template": "scaffolder.template.read"
          "task": "scaffolder.task.read", "site": "techdocs.read",
          "location": "catalog.location.read"}  # fmt: skip
 _CACHE = "_access_policy"
+READ_ENTITY = "catalog.entity.read"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,19 @@ def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
     return None if decision else Refusal(403, decision.reason)
 
 
+def entity_condition(user: Any) -> Any:
+    """The condition on the entities ``user`` may see (None: all of them), without a
+    query when the config restricts nothing (the usual case)."""
+    config = settings.APP_CONFIG.get("permission") or {}
+    rules = [r for r in config.get("rules") or [] if r.get("permission") == READ_ENTITY]
+    default = ROLES.get(config.get("defaultRole", "member") or "")
+    if not rules and default and any(g.permission == READ_ENTITY for g in default.grants):
+        return None
+    if user is None or not user.is_authenticated:
+        return None
+    return condition_for(visibility(policy_for(user), principal_of(user), READ_ENTITY))
+
+
 class AccessMiddleware:
     """Check every page against its route's rule (API views check after they have
     authenticated the caller: a bearer token is not a session)."""
@@ -90,7 +108,11 @@ class AccessMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        token = entity_visibility.restrict(entity_condition(request.user))
+        try:
+            return self.get_response(request)
+        finally:
+            entity_visibility.reset(token)
 
     def process_view(self, request: HttpRequest, view: Callable[..., Any], args: Any,
                      kwargs: Mapping[str, Any]) -> HttpResponse | None:  # fmt: skip

@@ -16,7 +16,8 @@ from typing import Any
 from portal.access.permissions import permission
 from portal.access.roles import ROLES
 
-__all__ = ["Assignment", "Decision", "Policy", "Principal", "Resource", "Rule", "entity_resource"]
+__all__ = ["Assignment", "Condition", "Decision", "Policy", "Principal", "Resource", "Rule",
+           "Visibility", "entity_resource", "visibility"]
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,45 @@ def entity_resource(entity: Mapping[str, Any]) -> Resource:
                    if r.get("type") == "ownedBy")  # fmt: skip
     return Resource(ref=ref.lower(), kind=str(entity.get("kind", "")).lower(), owners=owners,
                     tags=tuple(str(t).lower() for t in metadata.get("tags") or ()))  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Condition:
+    """The object conditions of one rule (empty fields match everything)."""
+
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    owned: bool | None = None
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which objects ``who`` may see under one read permission, as conditions a query
+    can apply: all (a role grants it, or an allow rule without conditions) or what an
+    allow rule matches, minus what a deny rule matches."""
+
+    everything: bool
+    allowed: tuple[Condition, ...] = ()
+    denied: tuple[Condition, ...] = ()
+    names: frozenset[str] = frozenset()
+
+    @property
+    def unrestricted(self) -> bool:
+        return self.everything and not self.denied
+
+
+def visibility(policy: Policy, who: Principal, name: str) -> Visibility:
+    """The objects ``who`` may see under ``name`` (a read permission)."""
+    mine = [r for r in policy.rules if r.permission == name
+            and (not r.principals or set(r.principals) & who.names)]  # fmt: skip
+
+    def condition(rule: Rule) -> Condition:
+        return Condition(rule.kinds, rule.tags, rule.owners, rule.owned)
+
+    denied = tuple(condition(r) for r in mine if r.decision == "deny")
+    granted = any(g.permission == name and g.scope == "all" for a in policy.roles_of(who)
+                  for g in ROLES[a.role].grants)  # fmt: skip
+    allowed = tuple(condition(r) for r in mine if r.decision == "allow")
+    everything = granted or any(c == Condition() for c in allowed)
+    return Visibility(everything, allowed, denied, who.names)

@@ -22,7 +22,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from portal.access.checks import refusal
+from catalog.visibility import restrict
+from portal.access.checks import entity_condition, refusal
 from portal.api.body import json_body
 from portal.api.errors import ApiError, error_response
 from portal.tokens import authenticate_token
@@ -118,6 +119,8 @@ def _as_api_error(request: HttpRequest, error: Exception) -> ApiError:
 def _check_access(request: HttpRequest, kwargs: dict[str, Any]) -> None:
     """The route's access rule for the caller now known (``portal.access.checks``)."""
     match = request.resolver_match
+    if request.api_user is not None:  # a token's user: lists show what they may see
+        restrict(entity_condition(request.api_user))
     refused = refusal(request, match.view_name if match else "", kwargs, request.api_user)
     if refused is not None and refused.status == 404:
         raise ApiError("NotFoundError", "Not found")

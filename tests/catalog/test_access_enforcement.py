@@ -106,3 +106,24 @@ def test_a_role_given_to_a_group_reaches_its_members(signed_in, files, settings)
     settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {
         "defaultRole": "viewer", "roles": {"member": ["group:team-a"]}}}  # fmt: skip
     assert signed_in.get("/catalog/register/").status_code == 200
+
+
+def test_lists_facets_and_search_leave_out_what_is_hidden(limited) -> None:
+    from catalog.models import Entity
+
+    index = limited.get("/catalog/", {"kind": "component"}).content.decode()
+    assert ">mine<" in index and ">theirs<" not in index
+    names = [e["metadata"]["name"] for e in limited.get("/api/catalog/entities",
+                                                        {"filter": "kind=component"}).json()]
+    assert names == ["mine"]
+    by_query = limited.get("/api/catalog/entities/by-query", {"filter": "kind=component"}).json()
+    assert [e["metadata"]["name"] for e in by_query["items"]] == ["mine"]
+    facets = limited.get("/api/catalog/entity-facets", {"facet": "metadata.name",
+                                                        "filter": "kind=component"}).json()
+    assert facets["facets"]["metadata.name"] == [{"value": "mine", "count": 1}]
+    uid = Entity.objects.get(ref="component:default/theirs").uid
+    assert limited.get(f"/api/catalog/entities/by-uid/{uid}").status_code == 404
+    assert limited.delete(f"/api/catalog/entities/by-uid/{uid}").status_code == 404
+    assert Entity.objects.filter(uid=uid).exists()
+    found = limited.get("/api/search/query", {"term": "theirs"}).json()["results"]
+    assert all("theirs" not in r["document"]["location"] for r in found)
