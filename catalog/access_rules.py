@@ -9,6 +9,7 @@ from typing import Any
 from catalog import services
 from catalog.api.views import valid_uuid
 from catalog.models import Entity
+from catalog.views.entity import entity_missing
 from portal.access.policy import Resource, entity_resource
 from portal.access.routes import SIGNED_IN, RouteRule, register_routes
 
@@ -28,8 +29,11 @@ def _entity_by_uid(kwargs: Mapping[str, Any]) -> Resource | None:
     return entity_resource(json.loads(row)) if row else None
 
 
+_API_MISSING = "No entity named '{name}' found, with kind '{kind}' in namespace '{namespace}'"
+
+
 def _read(name: str = "catalog.entity.read") -> RouteRule:
-    return RouteRule(name, _entity)
+    return RouteRule(name, _entity, missing=entity_missing, missing_message=_API_MISSING)
 
 
 def register() -> None:
@@ -62,5 +66,5 @@ def register() -> None:
         "catalog_api:entity_by_name": entity,
         "catalog_api:entity_ancestry": entity,
         "catalog_api:entity_by_uid": RouteRule("catalog.entity.read", _entity_by_uid, methods=(
-            ("DELETE", "catalog.entity.unregister"),)),
+            ("DELETE", "catalog.entity.unregister"),), missing_message="No entity with uid {uid}"),
     })  # fmt: skip

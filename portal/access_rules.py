@@ -10,6 +10,9 @@ __all__ = ["register"]
 def register() -> None:
     register_routes({
         "home": SIGNED_IN,
+        # Everyone may see the roles and what they themselves may do; changing roles
+        # and checking others needs portal.roles.manage (checked by the view).
+        "access": SIGNED_IN,
         "search": RouteRule("portal.search"),
         "search_suggestions": RouteRule("portal.search"),
         "search_api_query": RouteRule("portal.search"),

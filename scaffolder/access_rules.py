@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,6 +10,7 @@ from catalog import services as catalog
 from portal.access.policy import Resource, entity_resource
 from portal.access.routes import SIGNED_IN, RouteRule, register_routes
 from scaffolder.models import Task
+from scaffolder.task_views import task_missing
 
 __all__ = ["register"]
 
@@ -19,7 +21,11 @@ def _template(kwargs: Mapping[str, Any]) -> Resource | None:
 
 
 def _task(kwargs: Mapping[str, Any]) -> Resource | None:
-    found = (Task.objects.filter(pk=kwargs["task_id"]).values_list("user__username", "created_by")
+    try:
+        key = uuid.UUID(str(kwargs["task_id"]))
+    except ValueError:
+        return None  # the view answers its own 404
+    found = (Task.objects.filter(pk=key).values_list("user__username", "created_by")
              .first())  # fmt: skip
     if found is None:
         return None
@@ -29,7 +35,8 @@ def _task(kwargs: Mapping[str, Any]) -> Resource | None:
 
 
 def register() -> None:
-    read_task = RouteRule("scaffolder.task.read", _task)
+    hidden = {"missing": task_missing, "missing_message": "Task with id {task_id} does not exist"}
+    read_task = RouteRule("scaffolder.task.read", _task, **hidden)
     register_routes({
         "scaffolder:index": RouteRule("scaffolder.template.read"),
         "scaffolder:actions": SIGNED_IN,
@@ -44,8 +51,8 @@ def register() -> None:
         "scaffolder:tasks": SIGNED_IN,
         "scaffolder:task": read_task,
         "scaffolder:task_log": read_task,
-        "scaffolder:task_cancel": RouteRule("scaffolder.task.cancel", _task),
-        "scaffolder:task_retry": RouteRule("scaffolder.task.cancel", _task),
+        "scaffolder:task_cancel": RouteRule("scaffolder.task.cancel", _task, **hidden),
+        "scaffolder:task_retry": RouteRule("scaffolder.task.cancel", _task, **hidden),
         "scaffolder-api:openapi": SIGNED_IN,
         "scaffolder-api:actions": SIGNED_IN,
         "scaffolder-api:dry-run": RouteRule("scaffolder.editor.use"),
@@ -53,8 +60,8 @@ def register() -> None:
         "scaffolder-api:task": read_task,
         "scaffolder-api:task-events": read_task,
         "scaffolder-api:task-eventstream": read_task,
-        "scaffolder-api:task-cancel": RouteRule("scaffolder.task.cancel", _task),
-        "scaffolder-api:task-retry": RouteRule("scaffolder.task.cancel", _task),
+        "scaffolder-api:task-cancel": RouteRule("scaffolder.task.cancel", _task, **hidden),
+        "scaffolder-api:task-retry": RouteRule("scaffolder.task.cancel", _task, **hidden),
         "scaffolder-api:parameter-schema": RouteRule("scaffolder.template.read", lambda kw:
                                                      _template(kw)),
     })  # fmt: skip

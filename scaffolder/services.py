@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from catalog import services as catalog
 from portal import audit
+from portal.access.checks import decide
+from portal.access.policy import Resource
 from scaffolder.actions import TemplateInfo
 from scaffolder.created_entities import EntityOrigin, latest_origin
 from scaffolder.dry_run import dry_run_template
@@ -68,10 +70,12 @@ class Caller:
 
     @classmethod
     def for_user(cls, user: Any) -> Caller:
-        """A Django user as ``user:default/<username>`` with their catalog entity; staff
-        see every task."""
+        """A Django user as ``user:default/<username>`` with their catalog entity; those
+        whose role lets them read every task (template authors, platform admins) see
+        every task."""
         ref = f"user:default/{user.get_username()}".lower()
-        return cls(user=user, ref=ref, sees_all=bool(user.is_staff or user.is_superuser),
+        everyone = decide(user, "scaffolder.task.read", Resource(kind="task"))
+        return cls(user=user, ref=ref, sees_all=bool(everyone),
                    entity=catalog.get_entity(ref))  # fmt: skip
 
     def template_user(self) -> dict[str, Any]:

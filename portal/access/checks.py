@@ -23,7 +23,7 @@ from portal.access.models import RoleAssignment
 from portal.access.permissions import permission
 from portal.access.policy import Assignment, Decision, Policy, Principal, visibility
 from portal.access.roles import ROLES
-from portal.access.routes import rule_for
+from portal.access.routes import RouteRule, rule_for
 
 __all__ = ["AccessMiddleware", "Refusal", "decide", "refusal"]
 
@@ -40,6 +40,7 @@ READ_ENTITY = "catalog.entity.read"
 class Refusal:
     status: int  # 403 or 404
     reason: str
+    rule: RouteRule | None = None
 
 
 def principal_of(user: Any) -> Principal:
@@ -82,9 +83,9 @@ def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
         read = _READ.get(permission(name).resource, name)
         seen = decide(user, read, resource)
         if not seen:
-            return Refusal(404, seen.reason)
+            return Refusal(404, seen.reason, rule)
     decision = decide(user, name, resource)
-    return None if decision else Refusal(403, decision.reason)
+    return None if decision else Refusal(403, decision.reason, rule)
 
 
 def entity_condition(user: Any) -> Any:
@@ -122,5 +123,7 @@ class AccessMiddleware:
         refused = refusal(request, match.view_name if match else "", kwargs, request.user)
         if refused is None:
             return None
+        if refused.status == 404 and refused.rule and refused.rule.missing:
+            return refused.rule.missing(request, **kwargs)
         template = "404.html" if refused.status == 404 else "403.html"
         return render(request, template, {"reason": refused.reason}, status=refused.status)

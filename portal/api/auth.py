@@ -123,7 +123,8 @@ def _check_access(request: HttpRequest, kwargs: dict[str, Any]) -> None:
         restrict(entity_condition(request.api_user))
     refused = refusal(request, match.view_name if match else "", kwargs, request.api_user)
     if refused is not None and refused.status == 404:
-        raise ApiError("NotFoundError", "Not found")
+        message = refused.rule.missing_message if refused.rule else "Not found"
+        raise ApiError("NotFoundError", message.format(**kwargs))
     if refused is not None:
         raise ApiError("NotAllowedError", f"Not allowed: {refused.reason}")
 

@@ -127,3 +127,32 @@ def test_lists_facets_and_search_leave_out_what_is_hidden(limited) -> None:
     assert Entity.objects.filter(uid=uid).exists()
     found = limited.get("/api/search/query", {"term": "theirs"}).json()["results"]
     assert all("theirs" not in r["document"]["location"] for r in found)
+
+
+def test_the_access_page_explains_and_admins_give_roles_without_code(client, files, user,
+                                                                     staff_user) -> None:  # fmt: skip
+    from portal.models import AuditEvent
+
+    register(files.write("teams.yaml", TEAMS))
+    client.force_login(user)
+    page = client.get("/access/").content.decode()
+    assert "role Member (default: everyone signed in)" in page
+    assert 'id="access-assign"' not in page  # only for those who manage roles
+    assert client.post("/access/", {"role": "platform-admin", "principal": "user:dev"}
+                       ).status_code == 403  # fmt: skip
+    client.force_login(staff_user)
+    assert 'id="access-assign"' in client.get("/access/").content.decode()
+    client.post("/access/", {"role": "template-author", "principal": "group:team-a"})
+    row = RoleAssignment.objects.get()
+    assert (row.role, row.principal, row.created_by) == ("template-author",
+                                                         "group:default/team-a", "ops")
+    checked = client.get("/access/", {"who": "dev"}).content.decode()
+    assert "role Template author (admin: group:default/team-a)" in checked
+    bad = client.post("/access/", {"role": "template-author", "principal": "team-a"}, follow=True)
+    assert "is neither user:" in bad.content.decode()
+    client.post("/access/", {"remove": row.pk})
+    assert not RoleAssignment.objects.exists()
+    assert list(AuditEvent.objects.filter(action__startswith="portal.role").order_by("id")
+                .values_list("action", "target", "actor")) == [
+        ("portal.role.assign", "group:default/team-a", "ops"),
+        ("portal.role.unassign", "group:default/team-a", "ops")]  # fmt: skip
