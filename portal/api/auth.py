@@ -148,14 +148,14 @@ def api_view(
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
+                if request.method not in methods:
+                    raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
                 _refuse_nul(request, kwargs)
                 caller, request.api_user = _caller(request)
                 request.api_caller = caller
                 if caller is None:
                     raise ApiError("AuthenticationError", "Missing credentials")
-                _check_access(request, kwargs)  # before the method: a hidden object is a 404
-                if request.method not in methods:
-                    raise ApiError("MethodNotAllowedError", f"{request.method} is not allowed")
+                _check_access(request, kwargs)
                 if writes and caller.startswith("user:") and _csrf_rejected(request):
                     raise ApiError("NotAllowedError", "CSRF token missing or incorrect")
                 if request.method in ("POST", "PUT"):

@@ -76,13 +76,17 @@ def statuses(client, url: str) -> tuple[int, int]:
 def test_every_entity_route_hides_what_the_user_may_not_see(limited, settings) -> None:
     routes = entity_routes()
     assert len(routes) >= 10  # pages, API and docs
-    urls = [(name, reverse(name, kwargs={**kwargs, "name": "mine"}),
-             reverse(name, kwargs={**kwargs, "name": "theirs"})) for name, kwargs in routes]
-    hidden = {name: statuses(limited, theirs) for name, _, theirs in urls}
-    assert hidden == {name: (404, 404) for name, _, _ in urls}
-    own = {name: statuses(limited, mine) for name, mine, _ in urls}
+
+    def url(name: str, kwargs: dict[str, str], entity: str) -> str:
+        return reverse(name, kwargs={**kwargs, "name": entity})
+
+    hidden = {name: statuses(limited, url(name, kw, "theirs")) for name, kw in routes}
+    absent = {name: statuses(limited, url(name, kw, "nobody")) for name, kw in routes}
+    assert hidden == absent  # a hidden entity cannot be told from one that does not exist
+    assert all(404 in pair for pair in hidden.values()), hidden
+    own = {name: statuses(limited, url(name, kw, "mine")) for name, kw in routes}
     settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {}}
-    assert own == {name: statuses(limited, mine) for name, mine, _ in urls}  # as unlimited
+    assert own == {name: statuses(limited, url(name, kw, "mine")) for name, kw in routes}
 
 
 def test_the_api_answers_404_in_backstages_shape(limited) -> None:
