@@ -21,10 +21,8 @@ def register() -> None:
         "social:*": PUBLIC,
         "healthz": PUBLIC,
         "readyz": PUBLIC,
-        # The admin checks Django's own permissions per model on top of this one.
-        "admin:*": RouteRule("portal.admin"),
+        # The admin is governed by Django's staff flag and model permissions (staff
+        # accounts are platform admins here too).
+        "admin:*": SIGNED_IN,
         "admin:login": PUBLIC,
-        "admin:portal_auditevent_changelist": RouteRule("portal.audit.read"),
-        "admin:portal_auditevent_change": RouteRule("portal.audit.read"),
-        "admin:portal_auditevent_export": RouteRule("portal.audit.read"),
     })  # fmt: skip

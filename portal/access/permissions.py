@@ -36,8 +36,6 @@ PERMISSIONS: dict[str, Permission] = {p.name: p for p in (
     Permission("techdocs.read", "Read an entity's docs", "site"),
     Permission("techdocs.rebuild", "Rebuild an entity's docs", "site"),
     Permission("portal.search", "Search"),
-    Permission("portal.admin", "Use the admin (accounts, jobs, tokens)"),
-    Permission("portal.audit.read", "Read and export the audit log"),
     Permission("portal.roles.manage", "Assign roles"),
 )}  # fmt: skip
 

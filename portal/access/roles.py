@@ -53,6 +53,7 @@ ROLES: dict[str, Role] = {r.name: r for r in (
          "what they or their groups own.", _OWNER),
     Role("template-author", "Template author", "A member who also sees, cancels and retries "
          "everyone's runs.", (*_MEMBER, *_all("scaffolder.task.read", "scaffolder.task.cancel"))),
-    Role("platform-admin", "Platform admin", "May do everything, including the admin, "
-         "roles and the audit log.", _all(*PERMISSIONS)),
+    Role("platform-admin", "Platform admin", "May do everything, including giving roles "
+         "(the admin and its audit log follow Django's staff and model permissions).",
+         _all(*PERMISSIONS)),
 )}  # fmt: skip
