@@ -133,8 +133,7 @@ def test_lists_facets_and_search_leave_out_what_is_hidden(limited) -> None:
     assert all("theirs" not in r["document"]["location"] for r in found)
 
 
-def test_the_access_page_explains_and_admins_give_roles_without_code(client, files, user,
-                                                                     staff_user) -> None:  # fmt: skip
+def test_the_access_page_explains_and_gives_roles(client, files, user, staff_user) -> None:
     from portal.models import AuditEvent
 
     register(files.write("teams.yaml", TEAMS))
