@@ -32,10 +32,10 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, reswap, retarget
 
+from portal.http_methods import require_GET, require_http_methods, require_POST
 from scaffolder.dry_run import dry_run as dry_run_request
 from scaffolder.dry_run import dry_run_template
 from scaffolder.editor import (

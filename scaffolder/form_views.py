@@ -18,10 +18,10 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.http_methods import require_http_methods
 from scaffolder import services
 from scaffolder.errors import InputError, NotFoundError
 from scaffolder.form_wizard import REVIEW, Wizard

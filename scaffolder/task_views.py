@@ -25,11 +25,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 
 from catalog import services as catalog
+from portal.http_methods import require_GET, require_POST
 from scaffolder import services
 from scaffolder.created_entities import template_title
 from scaffolder.errors import ConflictError, NotFoundError

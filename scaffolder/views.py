@@ -14,10 +14,10 @@ import yaml
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import services as catalog
+from portal.http_methods import require_GET
 from scaffolder.actions import Action, all_actions
 from scaffolder.gallery import FACETS, GalleryQuery, build_gallery
 from scaffolder.schema_rows import schema_rows

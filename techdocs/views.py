@@ -7,8 +7,8 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
+from portal.http_methods import require_GET
 from techdocs.models import BuildState, DocsSite
 
 __all__ = ["index"]

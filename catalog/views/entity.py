@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
 
 from catalog import services, stars
 from catalog.definitions import definition_context
@@ -31,6 +30,7 @@ from catalog.entity_page import (
 from catalog.graph import dependencies_context
 from catalog.models import Entity
 from catalog.summaries import entity_path
+from portal.http_methods import require_GET, require_POST
 from portal.plugins import entity_cards, entity_tabs
 
 __all__ = ["inspect", "overview", "refresh", "star", "tab", "unregister"]

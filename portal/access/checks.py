@@ -24,6 +24,7 @@ from portal.access.permissions import permission
 from portal.access.policy import Assignment, Decision, Policy, Principal, visibility
 from portal.access.roles import ROLES
 from portal.access.routes import RouteRule, rule_for
+from portal.http_methods import accepted_methods
 
 __all__ = ["AccessMiddleware", "Refusal", "decide", "refusal"]
 
@@ -119,6 +120,9 @@ class AccessMiddleware:
                      kwargs: Mapping[str, Any]) -> HttpResponse | None:  # fmt: skip
         if getattr(view, "checks_access_itself", False):
             return None
+        accepted = accepted_methods(view)
+        if accepted is not None and request.method not in accepted:
+            return None  # the view's own 405, the same for hidden and absent objects
         match = request.resolver_match
         refused = refusal(request, match.view_name if match else "", kwargs, request.user)
         if refused is None:

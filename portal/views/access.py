@@ -11,7 +11,6 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
 from portal.access.assignments import InvalidAssignment, assign, unassign
 from portal.access.checks import decide, policy_for, principal_of
@@ -19,6 +18,7 @@ from portal.access.models import RoleAssignment
 from portal.access.permissions import PERMISSIONS
 from portal.access.policy import Resource
 from portal.access.roles import ROLES
+from portal.http_methods import require_http_methods
 
 __all__ = ["access_page"]
 
