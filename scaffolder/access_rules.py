@@ -8,7 +8,7 @@ from typing import Any
 
 from catalog import services as catalog
 from portal.access.policy import Resource, entity_resource
-from portal.access.routes import SIGNED_IN, RouteRule, register_routes
+from portal.access.routes import PUBLIC, SIGNED_IN, RouteRule, register_routes
 from scaffolder.models import Task
 from scaffolder.task_views import task_missing
 
@@ -35,8 +35,10 @@ def _task(kwargs: Mapping[str, Any]) -> Resource | None:
 
 
 def register() -> None:
-    hidden = {"missing": task_missing, "missing_message": "Task with id {task_id} does not exist"}
-    read_task = RouteRule("scaffolder.task.read", _task, **hidden)
+    api = {"missing_message": "Task with id {task_id} does not exist"}
+    page = {"missing": task_missing}
+    read_task = RouteRule("scaffolder.task.read", _task, **page)
+    read_task_api = RouteRule("scaffolder.task.read", _task, **api)
     register_routes({
         "scaffolder:index": RouteRule("scaffolder.template.read"),
         "scaffolder:actions": SIGNED_IN,
@@ -51,17 +53,17 @@ def register() -> None:
         "scaffolder:tasks": SIGNED_IN,
         "scaffolder:task": read_task,
         "scaffolder:task_log": read_task,
-        "scaffolder:task_cancel": RouteRule("scaffolder.task.cancel", _task, **hidden),
-        "scaffolder:task_retry": RouteRule("scaffolder.task.cancel", _task, **hidden),
-        "scaffolder-api:openapi": SIGNED_IN,
+        "scaffolder:task_cancel": RouteRule("scaffolder.task.cancel", _task, **page),
+        "scaffolder:task_retry": RouteRule("scaffolder.task.cancel", _task, **page),
+        "scaffolder-api:openapi": PUBLIC,  # the API's description
         "scaffolder-api:actions": SIGNED_IN,
         "scaffolder-api:dry-run": RouteRule("scaffolder.editor.use"),
         "scaffolder-api:tasks": SIGNED_IN,
-        "scaffolder-api:task": read_task,
-        "scaffolder-api:task-events": read_task,
-        "scaffolder-api:task-eventstream": read_task,
-        "scaffolder-api:task-cancel": RouteRule("scaffolder.task.cancel", _task, **hidden),
-        "scaffolder-api:task-retry": RouteRule("scaffolder.task.cancel", _task, **hidden),
+        "scaffolder-api:task": read_task_api,
+        "scaffolder-api:task-events": read_task_api,
+        "scaffolder-api:task-eventstream": read_task_api,
+        "scaffolder-api:task-cancel": RouteRule("scaffolder.task.cancel", _task, **api),
+        "scaffolder-api:task-retry": RouteRule("scaffolder.task.cancel", _task, **api),
         "scaffolder-api:parameter-schema": RouteRule("scaffolder.template.read", lambda kw:
                                                      _template(kw)),
     })  # fmt: skip

@@ -21,12 +21,20 @@ from catalog.people import identity
 from catalog.visible_entities import condition_for
 from portal.access.models import RoleAssignment
 from portal.access.permissions import permission
-from portal.access.policy import Assignment, Decision, Policy, Principal, visibility
+from portal.access.policy import (
+    Assignment,
+    Decision,
+    Policy,
+    Principal,
+    entity_resource,
+    visibility,
+)
 from portal.access.roles import ROLES
 from portal.access.routes import RouteRule, rule_for
 from portal.http_methods import accepted_methods
 
-__all__ = ["AccessMiddleware", "Refusal", "decide", "refusal"]
+__all__ = ["AccessMiddleware", "Refusal", "decide", "entity_condition", "may_read",
+           "read_permission", "refusal"]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 #: The permission that lets one see an object of each resource kind.
@@ -61,6 +69,11 @@ def policy_for(user: Any) -> Policy:
     return cached
 
 
+def read_permission(kind: str) -> str:
+    """The permission that lets one see an object of resource kind ``kind``."""
+    return _READ[kind]
+
+
 def decide(user: Any, name: str, resource: Any = None) -> Decision:
     """May ``user`` do ``name`` (to ``resource``)?"""
     return policy_for(user).decide(principal_of(user), name, resource)
@@ -81,25 +94,31 @@ def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
     if rule.resource and resource is None:
         return None  # no such object: the view answers its own 404
     if resource is not None:  # what one may not see does not exist for them
-        read = _READ.get(permission(name).resource, name)
-        seen = decide(user, read, resource)
+        seen = decide(user, read_permission(permission(name).resource), resource)
         if not seen:
             return Refusal(404, seen.reason, rule)
     decision = decide(user, name, resource)
     return None if decision else Refusal(403, decision.reason, rule)
 
 
-def entity_condition(user: Any) -> Any:
-    """The condition on the entities ``user`` may see (None: all of them), without a
-    query when the config restricts nothing (the usual case)."""
+def entity_condition(user: Any, name: str = READ_ENTITY) -> Any:
+    """The condition on the entities ``user`` may see under ``name`` (entities, or
+    their docs; None: all of them), without a query when the config restricts nothing
+    (the usual case)."""
     config = settings.APP_CONFIG.get("permission") or {}
-    rules = [r for r in config.get("rules") or [] if r.get("permission") == READ_ENTITY]
+    rules = [r for r in config.get("rules") or [] if r.get("permission") == name]
     default = ROLES.get(config.get("defaultRole", "member") or "")
-    if not rules and default and any(g.permission == READ_ENTITY for g in default.grants):
+    if not rules and default and any(g.permission == name for g in default.grants):
         return None
     if user is None or not user.is_authenticated:
         return None
-    return condition_for(visibility(policy_for(user), principal_of(user), READ_ENTITY))
+    return condition_for(visibility(policy_for(user), principal_of(user), name))
+
+
+def may_read(user: Any, name: str, entity: Mapping[str, Any]) -> bool:
+    """May ``user`` see the served ``entity`` under ``name`` (e.g. a template)?
+    Decided in Python, for pages that already hold the entities they list."""
+    return bool(decide(user, name, entity_resource(entity)))
 
 
 class AccessMiddleware:
@@ -129,5 +148,6 @@ class AccessMiddleware:
             return None
         if refused.status == 404 and refused.rule and refused.rule.missing:
             return refused.rule.missing(request, **kwargs)
-        template = "404.html" if refused.status == 404 else "403.html"
-        return render(request, template, {"reason": refused.reason}, status=refused.status)
+        if refused.status == 404:  # no reason: it would tell a hidden object from none
+            return render(request, "404.html", status=404)
+        return render(request, "403.html", {"reason": refused.reason}, status=403)

@@ -1,6 +1,7 @@
 """Every permission Greenroom checks, with what it is about.
 
-A permission on a resource (``entity``, ``location``, ``template``, ``task``, ``site``)
+A permission on a resource (``entity``, ``location``, ``template``, ``action``, ``task``,
+``site``)
 is decided for one object at a time, so a condition such as "owned by the user" can
 apply; the others are decided once per user.
 """
@@ -30,6 +31,7 @@ PERMISSIONS: dict[str, Permission] = {p.name: p for p in (
     Permission("catalog.location.delete", "Unregister a location and its entities", "location"),
     Permission("scaffolder.template.read", "See a template", "template"),
     Permission("scaffolder.template.run", "Run a template (and dry-run it)", "template"),
+    Permission("scaffolder.action.run", "Use an action in a template run", "action"),
     Permission("scaffolder.editor.use", "Use the template editor"),
     Permission("scaffolder.task.read", "See a template run and its log", "task"),
     Permission("scaffolder.task.cancel", "Cancel or retry a template run", "task"),

@@ -39,6 +39,7 @@ class Principal:
 class Resource:
     """What a conditional grant or rule looks at in an object."""
 
+    #: An entity ref, ``task:<id>``, or an action's id.
     ref: str = ""
     kind: str = ""
     owners: tuple[str, ...] = ()
@@ -74,6 +75,8 @@ class Rule:
     owners: tuple[str, ...] = ()
     #: ``True``: only objects owned by the asker; ``False``: only others'.
     owned: bool | None = None
+    #: Action ids (``publish:github``) for ``scaffolder.action.run``.
+    actions: tuple[str, ...] = ()
     index: int = 0
 
     def applies(self, who: Principal, name: str, resource: Resource | None) -> bool:
@@ -82,8 +85,11 @@ class Rule:
         if self.principals and not (set(self.principals) & who.names):
             return False
         if resource is None:
-            return not (self.kinds or self.tags or self.owners or self.owned is not None)
+            return not (self.kinds or self.tags or self.owners or self.actions
+                        or self.owned is not None)  # fmt: skip
         return ((not self.kinds or resource.kind.lower() in self.kinds)
+                and (not self.actions or (resource.kind == "action"
+                                          and resource.ref in self.actions))
                 and (not self.tags or bool(set(self.tags) & set(resource.tags)))
                 and (not self.owners or bool(set(self.owners) & set(resource.owners)))
                 and (self.owned is None or resource.owned_by(who) == self.owned))  # fmt: skip
@@ -168,7 +174,8 @@ def _rule(index: int, item: Mapping[str, Any]) -> Rule:
         kinds=tuple(str(k).lower() for k in when.get("kind") or ()),
         tags=tuple(str(t).lower() for t in when.get("tags") or ()),
         owners=tuple(_name(o) for o in when.get("owner") or ()),
-        owned=when.get("ownedByMe"), index=index,
+        owned=when.get("ownedByMe"), actions=tuple(str(a) for a in when.get("action") or ()),
+        index=index,
     )  # fmt: skip
 
 

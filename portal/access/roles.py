@@ -38,7 +38,8 @@ _VIEWER = (*_all("catalog.entity.read", "catalog.location.read", "scaffolder.tem
 _MEMBER = (*_VIEWER, *_all("catalog.location.create", "catalog.location.refresh",
                            "catalog.location.delete", "catalog.entity.refresh",
                            "catalog.entity.unregister", "scaffolder.template.run",
-                           "scaffolder.editor.use", "techdocs.rebuild"),
+                           "scaffolder.action.run", "scaffolder.editor.use",
+                           "techdocs.rebuild"),
            Grant("scaffolder.task.cancel", "owned"))  # fmt: skip
 _OWNER = (Grant("catalog.entity.unregister", "owned"), Grant("catalog.entity.refresh", "owned"),
           Grant("techdocs.rebuild", "owned"))

@@ -32,11 +32,12 @@ class RouteRule:
     public: bool = False
     #: Other permissions for some HTTP methods: ``(("POST", "catalog.location.create"),)``.
     methods: tuple[tuple[str, str], ...] = ()
-    #: The page the view shows for an object that does not exist (a hidden one must
-    #: look the same): ``(request, URL kwargs) -> response``; default: the 404 page.
+    #: What the view answers for an object that does not exist (a hidden one must
+    #: look the same): ``(request, **URL kwargs) -> response``; default: the 404 page,
+    #: or for an API route its NotFoundError with ``missing_message``.
     missing: Callable[..., Any] | None = None
     #: The API's NotFoundError message for such an object (``str.format`` with the
-    #: URL kwargs).
+    #: URL kwargs), when there is no ``missing``.
     missing_message: str = "Not found"
 
     def permission_for(self, method: str) -> str:

@@ -131,7 +131,7 @@ _PERMISSION = {
                 "decision": {"enum": ["allow", "deny"]},
                 "for": _NAMES,
                 "when": {"type": "object", "additionalProperties": False, "properties": {
-                    "kind": _NAMES, "tags": _NAMES, "owner": _NAMES,
+                    "kind": _NAMES, "tags": _NAMES, "owner": _NAMES, "action": _NAMES,
                     "ownedByMe": {"type": "boolean"}}},
             },
             "required": ["permission"],

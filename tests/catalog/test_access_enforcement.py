@@ -1,15 +1,12 @@
-"""The rules enforced on real requests, pages and APIs alike: a user limited to what
-their team owns gets a 404 for the rest, as if it did not exist; a role given counts
-from the next request; the reason is never guessed."""
+"""The rules enforced on real requests, pages and APIs alike: lists, facets and search
+leave out what a user may not see; a role given counts from the next request; the
+Access page. Every route against every permission: ``tests/portal/access/test_route_matrix.py``."""
 
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from portal.access.models import RoleAssignment
-from portal.access.permissions import permission
-from portal.access.routes import route_names, rule_for
 from tests.catalog.conftest import register
 
 pytestmark = pytest.mark.django_db
@@ -47,46 +44,6 @@ def limited(signed_in, files, settings):
     register(files.write("teams.yaml", TEAMS))
     settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": ONLY_OWN}
     return signed_in
-
-
-def entity_routes() -> list[tuple[str, dict[str, str]]]:
-    """Every route about one entity or its docs, with the URL arguments naming one."""
-    found = []
-    for name, pattern in route_names():
-        rule = rule_for(name)
-        if rule is None or rule.resource is None or "<str:kind>" not in pattern:
-            continue
-        if permission(rule.permission).resource not in ("entity", "site"):
-            continue  # templates and tasks have tests of their own
-        kwargs = {"namespace": "default", "kind": "component", "name": "{name}"}
-        if "<str:tab>" in pattern:
-            kwargs["tab"] = "dependencies"
-        if "<path:path>" in pattern:
-            kwargs["path"] = "index.html"
-        if "<path:page>" in pattern:
-            kwargs["page"] = "index.html"
-        found.append((name, kwargs))
-    return found
-
-
-def statuses(client, url: str) -> tuple[int, int]:
-    return client.get(url).status_code, client.post(url).status_code
-
-
-def test_every_entity_route_hides_what_the_user_may_not_see(limited, settings) -> None:
-    routes = entity_routes()
-    assert len(routes) >= 10  # pages, API and docs
-
-    def url(name: str, kwargs: dict[str, str], entity: str) -> str:
-        return reverse(name, kwargs={**kwargs, "name": entity})
-
-    hidden = {name: statuses(limited, url(name, kw, "theirs")) for name, kw in routes}
-    absent = {name: statuses(limited, url(name, kw, "nobody")) for name, kw in routes}
-    assert hidden == absent  # a hidden entity cannot be told from one that does not exist
-    assert all(404 in pair for pair in hidden.values()), hidden
-    own = {name: statuses(limited, url(name, kw, "mine")) for name, kw in routes}
-    settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {}}
-    assert own == {name: statuses(limited, url(name, kw, "mine")) for name, kw in routes}
 
 
 def test_the_api_answers_404_in_backstages_shape(limited) -> None:
