@@ -68,7 +68,6 @@ class Caller:
     user: Any
     ref: str
     sees_all: bool = False
-    entity: dict[str, Any] | None = None
 
     @classmethod
     def for_user(cls, user: Any) -> Caller:
@@ -77,12 +76,13 @@ class Caller:
         every task."""
         ref = f"user:default/{user.get_username()}".lower()
         everyone = decide(user, "scaffolder.task.read", Resource(kind="task"))
-        return cls(user=user, ref=ref, sees_all=bool(everyone),
-                   entity=catalog.get_entity(ref))  # fmt: skip
+        return cls(user=user, ref=ref, sees_all=bool(everyone))
 
     def template_user(self) -> dict[str, Any]:
-        """``user`` in template expressions: ``{ref, entity?}``."""
-        return {"ref": self.ref, **({"entity": self.entity} if self.entity else {})}
+        """``user`` in template expressions: ``{ref, entity?}`` (a person's User entity,
+        read only for a run, not for every page that lists tasks)."""
+        entity = catalog.get_entity(self.ref) if self.user is not None else None
+        return {"ref": self.ref, **({"entity": entity} if entity else {})}
 
 
 def template_entity(template_ref: str) -> dict[str, Any]:

@@ -41,7 +41,8 @@ logger = logging.getLogger(__name__)
 _READ = {"entity": "catalog.entity.read", "template": "scaffolder.template.read",
          "task": "scaffolder.task.read", "site": "techdocs.read",
          "location": "catalog.location.read"}  # fmt: skip
-_CACHE = "_access_policy"
+_CACHE, _CONFIG_CACHE = "_access_policy", "_access_config_policy"
+_PRINCIPAL_CACHE = "_access_principal"
 READ_ENTITY = "catalog.entity.read"
 
 
@@ -53,9 +54,14 @@ class Refusal:
 
 
 def principal_of(user: Any) -> Principal:
-    me = identity(user)
-    return Principal(user.get_username(), tuple(me.ownership_refs),
-                     superuser=bool(user.is_superuser or user.is_staff))  # fmt: skip
+    """``user`` as the policy sees them, one per request; their catalog identity is
+    looked up only when a decision needs it."""
+    cached = getattr(user, _PRINCIPAL_CACHE, None)
+    if cached is None:
+        cached = Principal(user.get_username(), lambda: tuple(identity(user).ownership_refs),
+                           superuser=bool(user.is_superuser or user.is_staff))  # fmt: skip
+        setattr(user, _PRINCIPAL_CACHE, cached)
+    return cached
 
 
 def policy_for(user: Any) -> Policy:
@@ -64,8 +70,22 @@ def policy_for(user: Any) -> Policy:
     if cached is None:
         stored = [Assignment(role, principal) for role, principal in
                   RoleAssignment.objects.values_list("role", "principal")]  # fmt: skip
-        cached = Policy.from_config(settings.APP_CONFIG.get("permission") or {}, stored)
+        cached = Policy.from_config(_config(), stored)
         setattr(user, _CACHE, cached)
+    return cached
+
+
+def _config() -> Mapping[str, Any]:
+    return settings.APP_CONFIG.get("permission") or {}
+
+
+def _config_policy(user: Any) -> Policy:
+    """The policy of app-config alone (no query). Stored assignments only ever add
+    grants, so what it allows stands whatever the database holds."""
+    cached = getattr(user, _CONFIG_CACHE, None)
+    if cached is None:
+        cached = Policy.from_config(_config(), [])
+        setattr(user, _CONFIG_CACHE, cached)
     return cached
 
 
@@ -75,8 +95,18 @@ def read_permission(kind: str) -> str:
 
 
 def decide(user: Any, name: str, resource: Any = None) -> Decision:
-    """May ``user`` do ``name`` (to ``resource``)?"""
-    return policy_for(user).decide(principal_of(user), name, resource)
+    """May ``user`` do ``name`` (to ``resource``)? The role assignments are read only
+    when app-config alone does not allow it."""
+    who = principal_of(user)
+    allowed = _config_policy(user).decide(who, name, resource)
+    return allowed if allowed else policy_for(user).decide(who, name, resource)
+
+
+def _allowed_for_any_object(user: Any, name: str) -> bool:
+    """Is ``user`` allowed ``name`` whatever the object (so it need not be found)?"""
+    who = principal_of(user)
+    decision = _config_policy(user).settled(who, name) or policy_for(user).settled(who, name)
+    return bool(decision)
 
 
 def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
@@ -90,12 +120,16 @@ def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
     name = rule.permission_for(request.method or "GET")
     if rule.public or not name or user is None or not user.is_authenticated:
         return None
-    resource = rule.resource(kwargs) if rule.resource else None
-    if rule.resource and resource is None:
-        return None  # no such object: the view answers its own 404
-    if resource is not None:  # what one may not see does not exist for them
-        seen = decide(user, read_permission(permission(name).resource), resource)
-        if not seen:
+    resource = None
+    if rule.resource:
+        read = read_permission(permission(name).resource)
+        if _allowed_for_any_object(user, read) and _allowed_for_any_object(user, name):
+            return None  # the usual case: no need to look the object up
+        resource = rule.resource(kwargs)
+        if resource is None:
+            return None  # no such object: the view answers its own 404
+        seen = decide(user, read, resource)
+        if not seen:  # what one may not see does not exist for them
             return Refusal(404, seen.reason, rule)
     decision = decide(user, name, resource)
     return None if decision else Refusal(403, decision.reason, rule)
@@ -105,7 +139,7 @@ def entity_condition(user: Any, name: str = READ_ENTITY) -> Any:
     """The condition on the entities ``user`` may see under ``name`` (entities, or
     their docs; None: all of them), without a query when the config restricts nothing
     (the usual case)."""
-    config = settings.APP_CONFIG.get("permission") or {}
+    config = _config()
     rules = [r for r in config.get("rules") or [] if r.get("permission") == name]
     default = ROLES.get(config.get("defaultRole", "member") or "")
     if not rules and default and any(g.permission == name for g in default.grants):

@@ -9,8 +9,9 @@ matrix shows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from portal.access.permissions import permission
@@ -25,14 +26,17 @@ class Principal:
     """Who asks: ``user:<username>`` plus their User entity and every group."""
 
     username: str
-    catalog_refs: tuple[str, ...] = ()
+    #: The refs, or how to find them: only decisions that depend on them (a role or
+    #: rule for a group, ownership) pay for looking the user up in the catalog.
+    catalog_refs: Iterable[str] | Callable[[], Iterable[str]] = ()
     #: A Django superuser or staff account: a platform admin.
     superuser: bool = False
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
         """Every name an assignment or rule may use for them."""
-        return frozenset((f"user:{self.username.lower()}", *self.catalog_refs))
+        refs = self.catalog_refs() if callable(self.catalog_refs) else self.catalog_refs
+        return frozenset((f"user:{self.username.lower()}", *refs))
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Resource:
     def owned_by(self, who: Principal) -> bool:
         if self.creator:
             return self.creator.lower() == who.username.lower()
-        return bool(set(self.owners) & who.names)
+        return bool(self.owners) and bool(set(self.owners) & who.names)
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,17 @@ class Policy:
             if rule.decision == "allow" and rule.applies(who, name, resource):
                 return Decision(True, f"allowed by permission.rules[{rule.index}]")
         return Decision(False, "no role or rule allows it")
+
+    def settled(self, who: Principal, name: str) -> Decision | None:
+        """The decision on ``name`` if it is the same for every object (no rule for
+        ``who`` names the permission, no grant is limited to what they own), else
+        None: then only the object can tell."""
+        if any(r.permission == name and (not r.principals or set(r.principals) & who.names)
+               for r in self.rules):  # fmt: skip
+            return None
+        scopes = {g.scope for a in self.roles_of(who) for g in ROLES[a.role].grants
+                  if g.permission == name}  # fmt: skip
+        return None if scopes == {"owned"} else self.decide(who, name)
 
 
 def _because(assignment: Assignment, scope: str) -> str:

@@ -84,10 +84,21 @@ def test_lists_facets_and_search_leave_out_what_is_hidden(limited) -> None:
     assert facets["facets"]["metadata.name"] == [{"value": "mine", "count": 1}]
     uid = Entity.objects.get(ref="component:default/theirs").uid
     assert limited.get(f"/api/catalog/entities/by-uid/{uid}").status_code == 404
-    assert limited.delete(f"/api/catalog/entities/by-uid/{uid}").status_code == 404
+    assert limited.delete(f"/api/catalog/entities/by-uid/{uid}").status_code == 204  # as unknown
     assert Entity.objects.filter(uid=uid).exists()
     found = limited.get("/api/search/query", {"term": "theirs"}).json()["results"]
     assert all("theirs" not in r["document"]["location"] for r in found)
+
+
+def test_the_docs_index_lists_only_the_docs_one_may_read(limited, settings) -> None:
+    from techdocs.sites import sync_sites
+
+    sync_sites()
+    listed = limited.get("/docs/").content.decode()
+    assert "/docs/default/component/mine/" in listed
+    assert "/docs/default/component/theirs/" not in listed and "team-b" not in listed
+    settings.APP_CONFIG = {**settings.APP_CONFIG, "permission": {}}
+    assert "/docs/default/component/theirs/" in limited.get("/docs/").content.decode()
 
 
 def test_the_access_page_explains_and_gives_roles(client, files, user, staff_user) -> None:

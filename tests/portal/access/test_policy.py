@@ -93,3 +93,43 @@ def test_unknown_permissions_are_errors_not_silent_refusals() -> None:
 
 def test_every_grant_names_a_real_permission() -> None:
     assert {g.permission for role in ROLES.values() for g in role.grants} <= set(PERMISSIONS)
+
+
+def test_an_action_rule_matches_actions_by_id_only() -> None:
+    config = {"rules": [{"permission": "scaffolder.action.run", "decision": "deny",
+                         "when": {"action": ["publish:github"]},
+                         "for": ["group:payments"]}]}  # fmt: skip
+    policy = Policy.from_config(config, [])
+    github = Resource("publish:github", "action")
+    assert not policy.decide(BOB, "scaffolder.action.run", github)
+    assert policy.decide(BOB, "scaffolder.action.run", Resource("publish:gitlab", "action"))
+    assert policy.decide(ALICE, "scaffolder.action.run", github)  # not in payments
+    viewers = Policy.from_config({"defaultRole": "viewer"}, [])
+    assert not viewers.decide(ALICE, "scaffolder.action.run", github)
+
+
+def test_a_decision_is_settled_for_every_object_only_when_nothing_depends_on_it() -> None:
+    member = Policy.from_config({}, [])
+    assert member.settled(ALICE, "catalog.entity.read")  # every object alike: no lookup
+    assert member.settled(ALICE, "scaffolder.task.read") is None  # only their own runs
+    ruled = Policy.from_config({"rules": [{"permission": "catalog.entity.read",
+                                           "decision": "deny", "when": {"kind": ["api"]}}]}, [])
+    assert ruled.settled(ALICE, "catalog.entity.read") is None
+    others = Policy.from_config({"rules": [{"permission": "catalog.entity.read", "for": ["user:x"],
+                                            "decision": "deny"}]}, [])  # fmt: skip
+    assert others.settled(ALICE, "catalog.entity.read")  # the rule is not for her
+
+
+def test_the_catalog_identity_is_looked_up_only_when_a_decision_needs_it() -> None:
+    looked_up: list[str] = []
+
+    def refs() -> tuple[str, ...]:
+        looked_up.append("alice")
+        return ("group:default/backend",)
+
+    alice = Principal("alice", refs)
+    policy = Policy.from_config({}, [])
+    assert policy.decide(alice, "catalog.location.create") and looked_up == []
+    assert policy.decide(alice, "catalog.entity.unregister", CART)
+    owners = Policy.from_config({"defaultRole": None, "roles": {"entity-owner": ["*"]}}, [])
+    assert owners.decide(alice, "catalog.entity.unregister", CART) and looked_up == ["alice"]
