@@ -22,6 +22,9 @@ from portal.http_methods import require_http_methods
 
 __all__ = ["access_page"]
 
+#: The kinds of object someone can own (an action or a location belongs to no one).
+_OWNED = {"entity", "template", "site", "task"}
+
 
 def _matrix() -> list[dict[str, Any]]:
     """A row per permission: for each role, "all", "own" or ""."""
@@ -42,7 +45,7 @@ def _decisions(user: Any) -> list[dict[str, Any]]:
     policy = policy_for(user)
     rows = []
     for permission in PERMISSIONS.values():
-        if permission.resource:
+        if permission.resource in _OWNED:
             own = Resource(kind=permission.resource, owners=(f"user:{me.username}",),
                            creator=me.username if permission.resource == "task" else "")
             anyone = Resource(kind=permission.resource)
@@ -50,7 +53,9 @@ def _decisions(user: Any) -> list[dict[str, Any]]:
                          "any": policy.decide(me, permission.name, anyone),
                          "own": policy.decide(me, permission.name, own)})  # fmt: skip
         else:
-            rows.append({"permission": permission, "any": policy.decide(me, permission.name)})
+            anyone = Resource(kind=permission.resource) if permission.resource else None
+            rows.append({"permission": permission, "own": None,
+                         "any": policy.decide(me, permission.name, anyone)})  # fmt: skip
     return rows
 
 
@@ -80,7 +85,8 @@ def access_page(request: HttpRequest) -> HttpResponse:
 
 def _change(request: HttpRequest, manager: bool) -> HttpResponse:
     if not manager:
-        return render(request, "403.html", status=403)
+        return render(request, "403.html", {"reason": "only platform admins give roles"},
+                      status=403)  # fmt: skip
     try:
         if request.POST.get("remove"):
             unassign(int(request.POST["remove"]))
