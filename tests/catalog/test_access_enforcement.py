@@ -8,30 +8,10 @@ import pytest
 
 from portal.access.models import RoleAssignment
 from tests.catalog.conftest import register
+from tests.support.teams import TEAMS
 
 pytestmark = pytest.mark.django_db
 
-TEAMS = """\
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: {name: team-a}
-spec: {type: team, children: [], members: [dev]}
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: {name: dev}
-spec: {memberOf: [team-a]}
----
-apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata: {name: mine, annotations: {backstage.io/techdocs-ref: dir:.}}
-spec: {type: service, lifecycle: production, owner: team-a}
----
-apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata: {name: theirs, annotations: {backstage.io/techdocs-ref: dir:.}}
-spec: {type: service, lifecycle: production, owner: team-b}
-"""
 #: Components of other teams are invisible to everyone but their owners.
 ONLY_OWN = {"rules": [{"permission": "catalog.entity.read", "decision": "deny",
                        "when": {"kind": ["component"], "ownedByMe": False}},

@@ -27,30 +27,11 @@ from scaffolder import services as scaffolder
 from techdocs.references import Triplet
 from techdocs.storage import docs_storage, file_key
 from tests.catalog.conftest import files, register
+from tests.support.teams import TEAMS
 
 pytestmark = pytest.mark.django_db
 
-CATALOG = """\
-apiVersion: backstage.io/v1alpha1
-kind: Group
-metadata: {name: team-a}
-spec: {type: team, children: [], members: [dev]}
----
-apiVersion: backstage.io/v1alpha1
-kind: User
-metadata: {name: dev}
-spec: {memberOf: [team-a]}
----
-apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata: {name: mine, annotations: {backstage.io/techdocs-ref: dir:.}}
-spec: {type: service, lifecycle: production, owner: team-a}
----
-apiVersion: backstage.io/v1alpha1
-kind: Component
-metadata: {name: theirs, annotations: {backstage.io/techdocs-ref: dir:.}}
-spec: {type: service, lifecycle: production, owner: team-b}
-""" + "".join(f"""---
+CATALOG = TEAMS + "".join(f"""---
 apiVersion: backstage.io/v1alpha1
 kind: API
 metadata: {{name: {name}}}
