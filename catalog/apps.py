@@ -8,7 +8,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self) -> None:
-        from catalog import home, search
+        from catalog import access_rules, home, search
         from catalog.jobs import RefreshLocationJob
         from portal.jobs import register_runner
         from portal.plugins import (
@@ -18,6 +18,7 @@ class CatalogConfig(AppConfig):
             register_home_card,
             register_nav_item,
             register_search_collator,
+            register_search_filter,
         )
 
         register_runner(RefreshLocationJob)
@@ -27,6 +28,7 @@ class CatalogConfig(AppConfig):
         )
         register_nav_item(NavItem("apis", "APIs", "catalog:apis", icon="api", weight=200))
         register_search_collator(SearchCollator(search.TYPE, "Catalog", search.collect, weight=100))
+        register_search_filter("catalog-visibility", search.visible_documents)
         for card in (
             HomeCard("catalog-health", "Catalog at a glance", "catalog/home/health.html",
                      weight=100, get_context=home.health_context),
@@ -38,3 +40,4 @@ class CatalogConfig(AppConfig):
                      weight=400, get_context=home.team_context),
         ):  # fmt: skip
             register_home_card(card)
+        access_rules.register()

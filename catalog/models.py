@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 
 from catalog.model.refs import generated_location_name
+from catalog.visibility import current_condition
 
 __all__ = ["Entity", "EntityField", "Location", "LocationSource", "Relation", "Star", "Visit"]
 
@@ -90,7 +91,12 @@ class EntityQuerySet(models.QuerySet["Entity"]):
         with ``final_json``; testing the short etag keeps PostgreSQL from reading
         (and decompressing) every large JSON document just to compare it with "".
         """
-        return self.exclude(etag="")
+        return self.exclude(etag="").visible()
+
+    def visible(self) -> EntityQuerySet:
+        """Only the entities the current request may see (``catalog.visibility``)."""
+        condition = current_condition()
+        return self if condition is None else self.filter(condition)
 
 
 class Entity(models.Model):

@@ -15,9 +15,12 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from django.db.models import Q
+
 from catalog.ingestion.annotate import MANAGED_BY, MANAGED_BY_ORIGIN
 from catalog.models import Entity
 from catalog.summaries import short_ref, summarize
+from catalog.visibility import current_condition
 from portal.plugins import IndexDocument, index_search_documents, remove_search_documents
 
 __all__ = ["TYPE", "collect", "entity_document", "index_entities", "remove_entities"]
@@ -101,3 +104,14 @@ def collect() -> Iterator[IndexDocument]:
             return
         last = rows[-1][0]
         yield from (entity_document(json.loads(final)) for _, final in rows)
+
+
+def visible_documents(user: Any) -> Q | None:
+    """A search filter (``portal.plugins.register_search_filter``): leave out the
+    documents of entities the current request may not see, and their docs pages
+    (grouped by the entity's ref), as their pages answer 404. None when nothing is
+    hidden."""
+    condition = current_condition()
+    if condition is None:
+        return None
+    return ~Q(group__in=Entity.objects.exclude(condition).values("ref"))

@@ -42,6 +42,7 @@ from catalog.readers import read_tree as read_location_tree
 from catalog.search import remove_entities
 from catalog.suggestions import refs_matching, suggest_entities, suggest_tags
 from catalog.summaries import EntitySummary
+from catalog.visibility import current_condition
 from portal import audit
 
 __all__ = [
@@ -521,6 +522,16 @@ def entities_of_kind(kind: str) -> list[dict[str, Any]]:
     rows = (Entity.objects.served().filter(kind=kind.lower()).order_by("ref")
             .values_list("final_json", flat=True))  # fmt: skip
     return [json.loads(row) for row in rows]
+
+
+def visible_refs(condition: Q | None = None) -> Any:
+    """The refs of the served entities the current request may see that match
+    ``condition`` too, as a subquery for another app's list (the docs sites one may
+    read); None when that is every entity, so the usual list needs no subquery."""
+    if condition is None and current_condition() is None:
+        return None
+    rows = Entity.objects.served()
+    return (rows if condition is None else rows.filter(condition)).values("ref")
 
 
 def entities_having(key: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
+        from portal import access_rules
         from portal.audit import admin_changes
         from portal.audit.retention import PruneAuditJob
         from portal.housekeeping import PruneJobsJob
@@ -20,3 +21,4 @@ class PortalConfig(AppConfig):
         admin_changes.connect()
         register_runner(RebuildSearchJob)
         register_core_navigation()
+        access_rules.register()

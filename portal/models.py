@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from portal.access.models import RoleAssignment
 from portal.audit.models import AuditEvent
 from portal.search.models import SearchBody, SearchDocument, SearchTag, SearchTerm
 
@@ -23,6 +24,7 @@ __all__ = [
     "Job",
     "JobLogEntry",
     "JobStatus",
+    "RoleAssignment",
     "SearchBody",
     "SearchDocument",
     "SearchTag",

@@ -8,9 +8,10 @@ __all__ = ["register_core_navigation"]
 
 
 def register_core_navigation() -> None:
-    """Register Home, Search and (for staff) Admin."""
+    """Register Home, Search, Access and (for staff) Admin."""
     register_nav_item(NavItem("home", "Home", "home", icon="home", weight=0))
     register_nav_item(NavItem("search", "Search", "search", icon="search", weight=500))
+    register_nav_item(NavItem("access", "Access", "access", icon="settings", weight=900))
     register_nav_item(
         NavItem("admin", "Admin", "admin:index", icon="settings", weight=1000, staff_only=True)
     )

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal.api import search as search_api
-from portal.views import auth, health, pages, search
+from portal.views import access, auth, health, pages, search
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("search/", search.search_page, name="search"),
+    path("access/", access.access_page, name="access"),
     path("search/suggestions", search.suggestions, name="search_suggestions"),
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth.LogoutView.as_view(), name="logout"),

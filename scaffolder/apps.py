@@ -9,9 +9,11 @@ class ScaffolderConfig(AppConfig):
 
     def ready(self) -> None:
         from portal.plugins import NavItem, register_nav_item
+        from scaffolder import access_rules
         from scaffolder.entity_cards import register_cards
 
         register_nav_item(
             NavItem("create", "Create", "scaffolder:index", icon="create", weight=400)
         )
         register_cards()
+        access_rules.register()

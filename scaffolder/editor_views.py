@@ -32,10 +32,10 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import push_url, reswap, retarget
 
+from portal.http_methods import require_GET, require_http_methods, require_POST
 from scaffolder.dry_run import dry_run as dry_run_request
 from scaffolder.dry_run import dry_run_template
 from scaffolder.editor import (
@@ -60,7 +60,7 @@ from scaffolder.editor_store import read_bundle, save_bundle
 from scaffolder.errors import StepError
 from scaffolder.parameters import ValuesInvalid
 from scaffolder.runner import with_step_defaults
-from scaffolder.services import Caller, template_info
+from scaffolder.services import Caller, check_actions, template_info
 
 __all__ = ["dry_run", "editor", "run_page", "upload"]
 
@@ -206,6 +206,7 @@ def _execute(request: HttpRequest, state: EditorState) -> tuple[dict[str, Any], 
         log.append({"body": dict(body), "at": timezone.now().isoformat()})
 
     try:
+        check_actions(entity, request.user)
         if source.kind == "registered":
             info = replace(template_info(registered(source.ref) or {"metadata": {}}),
                            metadata=entity["metadata"])  # fmt: skip

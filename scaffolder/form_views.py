@@ -18,12 +18,12 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from portal.http_methods import require_http_methods
 from scaffolder import services
-from scaffolder.errors import InputError, NotFoundError
+from scaffolder.errors import InputError, NotAllowedError, NotFoundError
 from scaffolder.form_wizard import REVIEW, Wizard
 from scaffolder.forms import FormSchemaError, read_page, submitted_secrets, submitted_values
 from scaffolder.forms.rows import with_row_added, without_row
@@ -48,10 +48,16 @@ def template_form(request: HttpRequest, namespace: str, name: str) -> HttpRespon
     """A template's form, page by page, its review and Create."""
     ref = f"template:{namespace}/{name}"
     try:
-        wizard = Wizard.start(request, _template(ref))
+        entity = _template(ref)
+        services.check_may_run(entity, request.user)
+        wizard = Wizard.start(request, entity)
         return _post(request, wizard) if request.method == "POST" else _get(request, wizard)
     except (_Unusable, FormSchemaError) as exc:
         return _unusable(request, ref, str(exc))
+    except NotAllowedError as exc:
+        return render(request, "403.html", {"reason": str(exc)}, status=403)
+    except NotFoundError:
+        raise Http404(f"No template {ref}") from None
 
 
 class _Unusable(Exception):

@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from catalog import services as catalog
 from portal import audit
+from portal.access.checks import decide
+from portal.access.policy import Resource, entity_resource
 from scaffolder.actions import TemplateInfo
 from scaffolder.created_entities import EntityOrigin, latest_origin
 from scaffolder.dry_run import dry_run_template
-from scaffolder.errors import ConflictError, InputError, NotFoundError
+from scaffolder.errors import ConflictError, InputError, NotAllowedError, NotFoundError
 from scaffolder.execution import emit
 from scaffolder.fetching import template_base_url
 from scaffolder.models import TERMINAL_TASK_STATES, Task, TaskEvent, TaskStatus
@@ -34,6 +36,8 @@ from scaffolder.template_entity import check_template
 __all__ = [
     "Caller",
     "cancel_task",
+    "check_actions",
+    "check_may_run",
     "create_task",
     "dry_run_task",
     "entity_origin",
@@ -64,19 +68,21 @@ class Caller:
     user: Any
     ref: str
     sees_all: bool = False
-    entity: dict[str, Any] | None = None
 
     @classmethod
     def for_user(cls, user: Any) -> Caller:
-        """A Django user as ``user:default/<username>`` with their catalog entity; staff
-        see every task."""
+        """A Django user as ``user:default/<username>`` with their catalog entity; those
+        whose role lets them read every task (template authors, platform admins) see
+        every task."""
         ref = f"user:default/{user.get_username()}".lower()
-        return cls(user=user, ref=ref, sees_all=bool(user.is_staff or user.is_superuser),
-                   entity=catalog.get_entity(ref))  # fmt: skip
+        everyone = decide(user, "scaffolder.task.read", Resource(kind="task"))
+        return cls(user=user, ref=ref, sees_all=bool(everyone))
 
     def template_user(self) -> dict[str, Any]:
-        """``user`` in template expressions: ``{ref, entity?}``."""
-        return {"ref": self.ref, **({"entity": self.entity} if self.entity else {})}
+        """``user`` in template expressions: ``{ref, entity?}`` (a person's User entity,
+        read only for a run, not for every page that lists tasks)."""
+        entity = catalog.get_entity(self.ref) if self.user is not None else None
+        return {"ref": self.ref, **({"entity": entity} if entity else {})}
 
 
 def template_entity(template_ref: str) -> dict[str, Any]:
@@ -95,6 +101,37 @@ def template_entity(template_ref: str) -> dict[str, Any]:
         raise NotFoundError(f"Template {ref} not found")
     check_template(entity)
     return entity
+
+
+def check_may_run(entity: dict[str, Any], user: Any) -> None:
+    """Refuse a run the caller's roles and rules do not allow, whichever way it comes
+    (form, task API, dry-run): a template they may not see is not found, as on its
+    page; one they may not run, or a step whose action they may not use, is not
+    allowed, with the reason. Service tokens (no user) are trusted, as by the API."""
+    if user is None:
+        return
+    ref, template = _ref_of(entity), entity_resource(entity)
+    if not decide(user, "scaffolder.template.read", template):
+        raise NotFoundError(f"Template {ref} not found")
+    decision = decide(user, "scaffolder.template.run", template)
+    if not decision:
+        raise NotAllowedError(f"You may not run {ref}: {decision.reason}")
+    check_actions(entity, user)
+
+
+def check_actions(template: Any, user: Any) -> None:
+    """NotAllowedError when a step of ``template`` (as sent: it may be malformed, its
+    own checks say how) uses an action ``user`` may not use."""
+    spec = template.get("spec") if isinstance(template, dict) else None
+    steps = spec.get("steps") if isinstance(spec, dict) else None
+    if user is None or not isinstance(steps, list):
+        return
+    for step in (s for s in steps if isinstance(s, dict)):
+        action = str(step.get("action", ""))
+        decision = decide(user, "scaffolder.action.run", Resource(ref=action, kind="action"))
+        if not decision:
+            raise NotAllowedError(f"Step {step.get('id', '?')} uses the action {action}, "
+                                  f"which you may not use: {decision.reason}")  # fmt: skip
 
 
 def _base_url(entity: dict[str, Any]) -> str:
@@ -154,6 +191,7 @@ def create_task(template_ref: str, values: Any, secrets: Any, caller: Caller,
         raise InputError("values must be an object")
     secrets = _checked_secrets(secrets)
     entity = template_entity(template_ref)
+    check_may_run(entity, caller.user)
     shown = checked_values(entity["spec"], values, secrets)
     with transaction.atomic():
         task = Task.objects.create(
@@ -366,6 +404,7 @@ def dry_run_task(template_ref: str, values: Any, secrets: Any, caller: Caller,
     if not isinstance(values, dict):
         raise InputError("values must be an object")
     entity = template_entity(template_ref)
+    check_may_run(entity, caller.user)
     return dry_run_template(entity, template_info(entity), values, _checked_secrets(secrets),
                             caller.template_user(), emit)  # fmt: skip
 

@@ -25,11 +25,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseStopPolling
 
 from catalog import services as catalog
+from portal.http_methods import require_GET, require_POST
 from scaffolder import services
 from scaffolder.created_entities import template_title
 from scaffolder.errors import ConflictError, NotFoundError
@@ -61,7 +61,8 @@ STATUS_LABELS = {TaskStatus.OPEN: "Queued", TaskStatus.PROCESSING: "Running",
                  TaskStatus.CANCELLED: "Cancelled"}  # fmt: skip
 
 
-def _missing(request: HttpRequest) -> HttpResponse:
+def task_missing(request: HttpRequest, **_: Any) -> HttpResponse:
+    """The page of a task that does not exist, or that the visitor may not see."""
     return render(request, "scaffolder/task_missing.html", status=404)
 
 
@@ -213,7 +214,7 @@ def task_page(request: HttpRequest, task_id: Any) -> HttpResponse:
     gets the steps and the log only."""
     task = _visible_task(request, task_id)
     if task is None:
-        return _missing(request)
+        return task_missing(request)
     step, problem = _step_filter(request, task)
     full = request.GET.get("log") == "all"
     steps, changes = _steps(task)
@@ -253,7 +254,7 @@ def task_log(request: HttpRequest, task_id: Any) -> HttpResponse:
     Not a page: a browser that opens it is sent to the task page."""
     task = _visible_task(request, task_id)
     if task is None:
-        return _missing(request)
+        return task_missing(request)
     step, problem = _step_filter(request, task)
     if not request.htmx:
         return redirect(_task_url(task, step=step))
@@ -306,7 +307,7 @@ def _act(request: HttpRequest, task_id: Any, act: Callable[[Any], Any], done: st
     reason it could not be done (the task already ended, or is still running)."""
     task = _visible_task(request, task_id)
     if task is None:
-        return _missing(request)
+        return task_missing(request)
     try:
         act(task)
     except ConflictError as exc:

@@ -14,10 +14,11 @@ import yaml
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import services as catalog
+from portal.access.checks import may_read
+from portal.http_methods import require_GET
 from scaffolder.actions import Action, all_actions
 from scaffolder.gallery import FACETS, GalleryQuery, build_gallery
 from scaffolder.schema_rows import schema_rows
@@ -44,10 +45,13 @@ def _launcher() -> Callable[[str, str], str] | None:
 def index(request: HttpRequest) -> HttpResponse:
     """The templates a developer can start from, as cards, with filters (category,
     owner, tags, text, starred) and pages, all in the URL: two queries in all, one for
-    the templates and one for the visitor's stars."""
+    the templates and one for the visitor's stars. Templates a rule hides from the
+    visitor are left out (their pages answer 404)."""
     query = GalleryQuery.from_params(request.GET)
     starred = set(catalog.starred_refs(request.user))
-    gallery = build_gallery(catalog.entities_of_kind("template"), starred, query, _launcher())
+    templates = [t for t in catalog.entities_of_kind("template")
+                 if may_read(request.user, "scaffolder.template.read", t)]  # fmt: skip
+    gallery = build_gallery(templates, starred, query, _launcher())
     context = {
         "gallery": gallery,
         "filter": query,

@@ -17,7 +17,7 @@ class TechdocsConfig(AppConfig):
             register_nav_item,
             register_search_collator,
         )
-        from techdocs import search
+        from techdocs import access_rules, search
         from techdocs.builds import BuildSiteJob, ImportSiteJob
         from techdocs.reader_views import tab_context
         from techdocs.references import has_docs
@@ -28,3 +28,4 @@ class TechdocsConfig(AppConfig):
         register_entity_tab(EntityContent("docs", "Docs", "techdocs/entity_tab.html", weight=100,
                                           applies_to=has_docs, get_context=tab_context))
         register_search_collator(SearchCollator(search.TYPE, "Docs", search.collect, weight=200))
+        access_rules.register()

@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
 
+from portal.http_methods import require_http_methods
 from portal.models import JobLogEntry
 from techdocs.advice import advice_for
 from techdocs.models import BuildState, DocsSite

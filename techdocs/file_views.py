@@ -13,8 +13,8 @@ from __future__ import annotations
 import posixpath
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 
+from portal.http_methods import require_GET
 from techdocs.generate.problems import DocsProblem
 from techdocs.references import Triplet
 from techdocs.sites import site_of

@@ -9,8 +9,8 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
+from portal.http_methods import require_GET
 from techdocs.models import DocsPage
 from techdocs.reader import find_page, read_site
 from techdocs.references import Triplet

@@ -4,11 +4,13 @@ state, filtered and paged in the URL."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
+from catalog import services as catalog
+from portal.access.checks import entity_condition
+from portal.http_methods import require_GET
 from techdocs.models import BuildState, DocsSite
 
 __all__ = ["index"]
@@ -16,11 +18,18 @@ __all__ = ["index"]
 PAGE_SIZE = 50
 
 
-def _filtered(request: HttpRequest) -> tuple[object, dict[str, str]]:
+def _readable(request: HttpRequest) -> QuerySet[DocsSite]:
+    """The sites of the entities the visitor may see and whose docs they may read."""
+    sites = DocsSite.objects.select_related("published").order_by("namespace", "kind", "name")
+    refs = catalog.visible_refs(entity_condition(request.user, "techdocs.read"))
+    return sites if refs is None else sites.filter(entity_ref__in=refs)
+
+
+def _filtered(request: HttpRequest) -> tuple[QuerySet[DocsSite], dict[str, str]]:
     # A NUL matches nothing stored (and PostgreSQL refuses it in a query): dropped.
     filters = {key: request.GET.get(key, "").replace("\x00", "").strip()
                for key in ("q", "owner", "state", "fresh")}  # fmt: skip
-    sites = DocsSite.objects.select_related("published").order_by("namespace", "kind", "name")
+    sites = _readable(request)
     if filters["q"]:
         term = filters["q"]
         sites = sites.filter(Q(name__icontains=term) | Q(title__icontains=term)
@@ -39,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """The documentation sites of the catalog's entities."""
     sites, filters = _filtered(request)
     page = Paginator(sites, PAGE_SIZE).get_page(request.GET.get("page"))
-    owners = DocsSite.objects.exclude(owner="").order_by("owner").values_list("owner", flat=True)
+    owners = _readable(request).exclude(owner="").order_by("owner").values_list("owner", flat=True)
     context = {"page": page, "filters": filters, "owners": list(owners.distinct()),
                "states": BuildState.choices, "total": page.paginator.count}  # fmt: skip
     if request.htmx and request.htmx.target == "docs-list":

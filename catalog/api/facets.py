@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 from catalog.api.served import ByteCache
 from catalog.ingestion import served_version
 from catalog.models import Entity, EntityField
+from catalog.visibility import current_condition
 
 __all__ = ["facet_counts_json"]
 
@@ -26,6 +27,9 @@ def facet_counts_json(facets: list[str], matching: QuerySet[Entity] | None,
     """``{"facets": {facet: [{value, count}]}}`` over ``matching`` (None: all entities),
     as JSON bytes. Answers are kept until the served catalog changes
     (``served_version``); ``filter_key`` tells the filters of ``matching`` apart."""
+    if current_condition() is not None:  # counted per caller, over what they may see
+        visible = (matching if matching is not None else Entity.objects.all()).visible()
+        return json.dumps({"facets": _facet_counts(facets, visible)}).encode()
     version = served_version.current()
     key = f"{version}|{json.dumps([facets, filter_key], sort_keys=True)}"
     body = FACETS.get(key) if version else None

@@ -2,7 +2,7 @@
 
 Several paths take more than one method (``GET``/``DELETE /entities/by-uid/{uid}``,
 ``GET``/``POST /locations``), so each path dispatches on the method to the view that
-handles it; the views themselves check authentication and their own method.
+handles it; the views themselves check authentication, access and their own method.
 """
 
 from collections.abc import Callable
@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from catalog.api import openapi, predicate_views, views, write_views
 from portal.api.errors import error_response
+from portal.http_methods import mark_methods
 
 app_name = "catalog_api"
 
@@ -34,7 +35,8 @@ def by_method(**handlers: Callable[..., HttpResponse]) -> Callable[..., HttpResp
             return response
         return handler(request, *args, **kwargs)
 
-    return dispatch
+    dispatch.checks_access_itself = True  # type: ignore[attr-defined]  # each handler does
+    return mark_methods(dispatch, handlers)
 
 
 @login_not_required

@@ -5,10 +5,10 @@ row), filtered and paged like the catalog index."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.views.decorators.http import require_GET
 
 from catalog.listing import Listing
 from catalog.views.listing import render_listing
+from portal.http_methods import require_GET
 
 __all__ = ["apis"]
 

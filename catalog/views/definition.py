@@ -11,10 +11,10 @@ import json
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_safe
 
 from catalog.definitions import definition_text, download_filename
 from catalog.models import Entity
+from portal.http_methods import require_safe
 
 __all__ = ["raw_definition"]
 

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
 
 from catalog import services, stars
 from catalog.definitions import definition_context
@@ -31,6 +30,7 @@ from catalog.entity_page import (
 from catalog.graph import dependencies_context
 from catalog.models import Entity
 from catalog.summaries import entity_path
+from portal.http_methods import require_GET, require_POST
 from portal.plugins import entity_cards, entity_tabs
 
 __all__ = ["inspect", "overview", "refresh", "star", "tab", "unregister"]
@@ -46,8 +46,10 @@ def _row(namespace: str, kind: str, name: str) -> Entity:
     return row
 
 
-def _missing(request: HttpRequest, namespace: str, kind: str, name: str) -> HttpResponse:
-    """The 404 page of a ref with no entity, with the entities that refer to it."""
+def entity_missing(request: HttpRequest, namespace: str, kind: str, name: str,
+                   **_: Any) -> HttpResponse:  # fmt: skip
+    """The 404 page of a ref with no entity (or one the visitor may not see), with the
+    entities that refer to it."""
     ref = f"{kind}:{namespace}/{name}".lower()
     context = {"ref": ref, "kind": kind, "name": name, "pointing": pointing_at(ref),
                "pointing_rows": POINTING_ROWS}  # fmt: skip
@@ -104,7 +106,7 @@ def _page(request: HttpRequest, namespace: str, kind: str, name: str, slug: str)
     so, as relation links lead to refs that may dangle."""
     row = find_entity(namespace, kind, name)
     if row is None:
-        return _missing(request, namespace, kind, name)
+        return entity_missing(request, namespace, kind, name)
     return _render(request, row, slug)
 
 

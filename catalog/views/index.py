@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from catalog.listing import Listing, kind_options
 from catalog.views.listing import render_listing
+from portal.http_methods import require_GET
 
 __all__ = ["api_docs", "index"]
 

@@ -20,7 +20,6 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import services
@@ -29,6 +28,7 @@ from catalog.github_models import RepositoryStatus
 from catalog.health import LOCATIONS_WITH_ERRORS, LocationErrors, location_errors, problem_line
 from catalog.models import Location, LocationSource
 from catalog.views.register import MAX_ROWS
+from portal.http_methods import require_GET, require_http_methods, require_POST
 
 __all__ = ["location_detail", "locations", "refresh_location", "unregister_location"]
 

@@ -19,7 +19,6 @@ import yaml
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from catalog import services
@@ -29,6 +28,7 @@ from catalog.model.errors import CatalogError
 from catalog.models import Entity, Location, LocationSource
 from catalog.readers.file import confined_path
 from catalog.summaries import EntitySummary, summarize
+from portal.http_methods import require_http_methods
 
 __all__ = ["register"]
 

@@ -22,8 +22,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
+from catalog.visibility import restrict
+from portal.access.checks import entity_condition, refusal
 from portal.api.body import json_body
 from portal.api.errors import ApiError, error_response
+from portal.http_methods import mark_methods
 from portal.tokens import authenticate_token
 
 __all__ = ["api_view"]
@@ -114,6 +117,23 @@ def _as_api_error(request: HttpRequest, error: Exception) -> ApiError:
                              "has the details")  # fmt: skip
 
 
+def _check_access(request: HttpRequest, kwargs: dict[str, Any]) -> HttpResponse | None:
+    """The route's access rule for the caller now known (``portal.access.checks``): an
+    answer when refused (an object one may not see answers as an absent one does)."""
+    match = request.resolver_match
+    if request.api_user is not None:  # a token's user: lists show what they may see
+        restrict(entity_condition(request.api_user))
+    refused = refusal(request, match.view_name if match else "", kwargs, request.api_user)
+    if refused is not None and refused.status == 404:
+        if refused.rule and refused.rule.missing:
+            return refused.rule.missing(request, **kwargs)
+        message = refused.rule.missing_message if refused.rule else "Not found"
+        raise ApiError("NotFoundError", message.format(**kwargs))
+    if refused is not None:
+        raise ApiError("NotAllowedError", f"Not allowed: {refused.reason}")
+    return None
+
+
 def api_view(
     *methods: str, writes: bool = False
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
@@ -140,6 +160,9 @@ def api_view(
                 request.api_caller = caller
                 if caller is None:
                     raise ApiError("AuthenticationError", "Missing credentials")
+                refused = _check_access(request, kwargs)
+                if refused is not None:
+                    return refused
                 if writes and caller.startswith("user:") and _csrf_rejected(request):
                     raise ApiError("NotAllowedError", "CSRF token missing or incorrect")
                 if request.method in ("POST", "PUT"):
@@ -152,6 +175,7 @@ def api_view(
                     response.status_code = 405
                 return response
 
-        return login_not_required(csrf_exempt(wrapper))
+        wrapper.checks_access_itself = True  # type: ignore[attr-defined]
+        return login_not_required(csrf_exempt(mark_methods(wrapper, methods)))
 
     return decorate

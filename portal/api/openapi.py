@@ -19,7 +19,8 @@ from typing import Any
 import yaml
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.http import require_safe
+
+from portal.http_methods import require_safe
 
 __all__ = ["OpenApiDocument"]
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import jsonschema
 
+from portal.access.permissions import PERMISSIONS
+from portal.access.roles import ROLES
 from portal.conf.errors import ConfigError
 
 __all__ = ["APP_CONFIG_SCHEMA", "validate_app_config"]
@@ -114,6 +116,28 @@ _ARGOCD_INSTANCE = {
     },
     "required": ["name", "url"],
 }
+
+#: ``permission``: roles for everyone and by principal, and rules for GitOps shops.
+_PERMISSION = {
+    "type": "object",
+    "properties": {
+        "defaultRole": {"enum": [*ROLES, None]},
+        "roles": {"type": "object", "propertyNames": {"enum": list(ROLES)},
+                  "additionalProperties": _NAMES},
+        "rules": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "permission": {"enum": list(PERMISSIONS)},
+                "decision": {"enum": ["allow", "deny"]},
+                "for": _NAMES,
+                "when": {"type": "object", "additionalProperties": False, "properties": {
+                    "kind": _NAMES, "tags": _NAMES, "owner": _NAMES, "action": _NAMES,
+                    "ownedByMe": {"type": "boolean"}}},
+            },
+            "required": ["permission"],
+        }},
+    },
+}  # fmt: skip
 
 APP_CONFIG_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -311,6 +335,7 @@ APP_CONFIG_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "permission": _PERMISSION,
         "audit": {
             "type": "object",
             "properties": {"retentionDays": {"type": "integer", "minimum": 1}},

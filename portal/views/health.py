@@ -14,7 +14,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+
+from portal.http_methods import require_GET
 
 __all__ = ["healthz", "readyz"]
 

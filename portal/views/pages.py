@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
+from portal.http_methods import require_GET
 from portal.plugins import home_cards
 
 __all__ = ["home"]

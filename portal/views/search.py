@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
+from portal.http_methods import require_GET
 from portal.search.service import FACETS, Filters, Results, search, suggest
 
 __all__ = ["search_page", "suggestions"]

@@ -15,6 +15,7 @@ from scaffolder.api.callers import caller_of
 from scaffolder.dry_run import dry_run
 from scaffolder.errors import StepError
 from scaffolder.parameters import ValuesInvalid, pages
+from scaffolder.services import check_actions
 
 __all__ = ["actions", "dry_run_view", "parameter_schema"]
 
@@ -68,7 +69,10 @@ def parameter_schema(request: HttpRequest, namespace: str, kind: str, name: str)
 def dry_run_view(request: HttpRequest) -> JsonResponse:
     """Run a template sent whole, publishing nothing (Backstage's template editor)."""
     try:
-        return JsonResponse(dry_run(json_body(request), initiator(request)))
+        body = json_body(request)
+        check_actions(body.get("template") if isinstance(body, dict) else None,
+                      request.api_user)  # fmt: skip
+        return JsonResponse(dry_run(body, initiator(request)))
     except ValuesInvalid as exc:
         return JsonResponse({"errors": exc.errors}, status=400)
     except StepError as exc:

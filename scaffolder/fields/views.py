@@ -14,8 +14,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
+from portal.http_methods import require_GET
 from scaffolder.fields import field_extension
 from scaffolder.fields.base import Field, FieldExtension
 from scaffolder.fields.context import field_context

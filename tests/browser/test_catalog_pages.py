@@ -242,3 +242,29 @@ def test_entity_menu_inspect_and_copy_url(portal) -> None:
         page.goto(f"{url}/catalog/default/resource/not-there")
         assert "is not in the catalog" in page.locator("h1").inner_text()
         screenshot(page, "entity-missing")
+
+
+def test_give_and_take_a_role_on_the_access_page(portal) -> None:
+    url, _ = portal
+    with chromium() as browser:
+        page = sign_in(browser, url)
+        page.click("nav a:has-text('Access')")
+        page.wait_for_selector("#access-matrix")
+        assert "role Platform admin (superuser: user:admin)" in page.locator("main").inner_text()
+        page.select_option("#access-role", "template-author")
+        page.fill("#access-principal", "group:team-a")
+        page.click("#access-assign button")
+        page.wait_for_selector("text=Template author given to group:default/team-a.")
+        given = page.locator("section[aria-labelledby=access-assignments] tbody tr",
+                             has_text="group:default/team-a")  # fmt: skip
+        assert given.count() == 1 and "this page (admin)" in given.inner_text()
+        assert overflow(page, "laptop") is None
+        screenshot(page, "access")
+        given.locator("button:has-text('Take back')").click()
+        page.wait_for_selector("text=Role taken back.")
+        assert page.locator("section[aria-labelledby=access-assignments]",
+                            has_text="group:default/team-a").count() == 0  # fmt: skip
+        page.goto(f"{url}/admin/portal/auditevent/?q=team-a")
+        rows = page.locator("#result_list tbody tr").all_inner_texts()
+        assert any("portal.role.assign" in r for r in rows)
+        assert any("portal.role.unassign" in r for r in rows)

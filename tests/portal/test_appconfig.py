@@ -135,6 +135,12 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
          "catalog.providers.github.o.filters.visibility[0]: must be one of"),
         ("integrations: {github: [{host: github.com, apps: [{appId: 1}]}]}",
          "integrations.github[0].apps[0]: 'privateKey' is required"),
+        ("permission: {defaultRole: boss}", "permission.defaultRole: must be one of 'viewer'"),
+        ("permission: {roles: {admin: [user:x]}}", "permission.roles: must be one of 'viewer'"),
+        ("permission: {rules: [{permission: catalog.entity.reed}]}",
+         "permission.rules[0].permission: must be one of 'catalog.entity.read'"),
+        ("permission: {rules: [{permission: techdocs.read, when: {kinds: [a]}}]}",
+         "permission.rules[0].when: Additional properties are not allowed ('kinds'"),
     ],
 )
 def test_wrong_values_on_known_keys_are_reported_by_dotted_key(

@@ -335,13 +335,14 @@ def test_the_page_costs_the_same_queries_however_long_the_log(
     task = run(add_template(files, HELLO, "hello"), alice, name="orders")
     _big_log(task, lines)
     as_alice.get(page_url(task))  # warm up: the first request also stores the login
-    # django_session, auth_user, caller's entity, task, step events, log window, template,
-    # catalog refs, the layout's identity (linked GitHub accounts, User entity)
-    with django_assert_num_queries(10):
+    # django_session, auth_user, role assignments, the task's creator (the access check),
+    # task, step events, log window, template, catalog refs, the layout's identity
+    # (linked GitHub accounts, User entity)
+    with django_assert_num_queries(11):
         answer = as_alice.get(page_url(task))
     assert len(_line_ids(answer.content.decode())) == lines + 6
     last = TaskEvent.objects.filter(task=task).latest("id").id
-    with django_assert_num_queries(6):  # the same without the template and the catalog refs
+    with django_assert_num_queries(7):  # the same without the template and the catalog refs
         as_alice.get(page_url(task, f"log/?after={last}&status=completed"), HTTP_HX_REQUEST="true")
 
 
