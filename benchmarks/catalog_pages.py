@@ -181,11 +181,20 @@ def busiest_owner(data: Catalog, hub: dict[str, Any]) -> tuple[str, int]:
     return owner, production
 
 
-def app_config(catalog: Path, hub_file: Path, port: int) -> str:
+#: ``--restricted``: a read rule that applies to everyone (the admin included) and
+#: hides nothing the pages check, so every list carries the visibility condition and
+#: every entity page looks its entity up for the decision: the cost of a restricting
+#: ``permission.rules`` entry on the same pages.
+RESTRICTING_RULES = {"rules": [{"permission": "catalog.entity.read", "decision": "deny",
+                                "when": {"tags": ["bench-hidden"]}}]}  # fmt: skip
+
+
+def app_config(catalog: Path, hub_file: Path, port: int, restricted: bool = False) -> str:
     """Both files as locations; the base URL is the address the benchmark signs in at.
     JSON, which is YAML too."""
     return json.dumps(
         {
+            **({"permission": RESTRICTING_RULES} if restricted else {}),
             "app": {"baseUrl": f"http://127.0.0.1:{port}"},
             "catalog": {
                 "readableDirectories": [str(catalog.parent)],
@@ -489,6 +498,8 @@ def parse_args() -> argparse.Namespace:
     parser = server_parser(__doc__, 100_000, "pages-postgres-{n}")
     parser.add_argument("--requests", type=int, default=200, help="measured requests per page")
     parser.add_argument("--warmup", type=int, default=10, help="unmeasured requests per page")
+    parser.add_argument("--restricted", action="store_true",
+                        help="add a permission.rules entry restricting entity reads")  # fmt: skip
     args = parser.parse_args()
     if args.n < 1000 or args.requests < 1 or args.warmup < 0:
         parser.error("--n must be at least 1000, --requests at least 1, --warmup not negative")
@@ -518,7 +529,7 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], bool]:
         hub, chosen, (owner, production) = plan(catalog, args.n, hub_file)
         port = args.port or free_port()
         config = tmp / "app-config.json"
-        config.write_text(app_config(catalog, hub_file, port))
+        config.write_text(app_config(catalog, hub_file, port, args.restricted))
         (tmp / "var").mkdir()
         env = greenroom_env(tmp / "var", cluster.create_database("greenroom"), str(config))
         env["GREENROOM_ADMIN_PASSWORD"] = password
@@ -549,6 +560,7 @@ def run(args: argparse.Namespace, tmp: Path) -> tuple[dict[str, Any], bool]:
             "n": args.n,
             "requests": args.requests,
             "warmup": args.warmup,
+            "permission": RESTRICTING_RULES if args.restricted else None,
             "workers": args.workers,
             "budget_ms": BUDGET_MS,
             "timing": "wall time per request over loopback, httpx, one request at a time",

@@ -5,6 +5,7 @@ counting walks every indexed value of the facets."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from typing import Any
@@ -26,12 +27,16 @@ def facet_counts_json(facets: list[str], matching: QuerySet[Entity] | None,
                       filter_key: Any) -> bytes:  # fmt: skip
     """``{"facets": {facet: [{value, count}]}}`` over ``matching`` (None: all entities),
     as JSON bytes. Answers are kept until the served catalog changes
-    (``served_version``); ``filter_key`` tells the filters of ``matching`` apart."""
-    if current_condition() is not None:  # counted per caller, over what they may see
-        visible = (matching if matching is not None else Entity.objects.all()).visible()
-        return json.dumps({"facets": _facet_counts(facets, visible)}).encode()
+    (``served_version``); ``filter_key`` tells the filters of ``matching`` apart, and
+    the request's visibility condition (``catalog.visibility``) the callers who may
+    see different entities: its SQL names everything it depends on (kinds, tags, the
+    caller's groups), the rest is catalog data, which changes the served version."""
+    condition, scope = current_condition(), ""
+    if condition is not None:
+        matching = (matching if matching is not None else Entity.objects.all()).visible()
+        scope = hashlib.sha256(str(Entity.objects.filter(condition).query).encode()).hexdigest()
     version = served_version.current()
-    key = f"{version}|{json.dumps([facets, filter_key], sort_keys=True)}"
+    key = f"{version}|{scope}|{json.dumps([facets, filter_key], sort_keys=True)}"
     body = FACETS.get(key) if version else None
     if body is None:
         body = json.dumps({"facets": _facet_counts(facets, matching)}).encode()

@@ -70,6 +70,22 @@ def test_lists_facets_and_search_leave_out_what_is_hidden(limited) -> None:
     assert all("theirs" not in r["document"]["location"] for r in found)
 
 
+def test_facet_counts_are_kept_apart_for_callers_who_see_different_entities(
+        limited, django_user_model) -> None:  # fmt: skip
+    from django.test import Client
+
+    def names(client) -> list:
+        answer = client.get("/api/catalog/entity-facets", {"facet": "metadata.name",
+                                                           "filter": "kind=component"})
+        return answer.json()["facets"]["metadata.name"]
+
+    stranger = Client()
+    stranger.force_login(django_user_model.objects.create_user("stranger"))
+    for _ in range(2):  # the second round is answered from the cache
+        assert names(limited) == [{"value": "mine", "count": 1}]
+        assert names(stranger) == []
+
+
 def test_the_docs_index_lists_only_the_docs_one_may_read(limited, settings) -> None:
     from techdocs.sites import sync_sites
 
