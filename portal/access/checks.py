@@ -29,7 +29,6 @@ from portal.access.policy import (
     entity_resource,
     visibility,
 )
-from portal.access.roles import ROLES
 from portal.access.routes import RouteRule, rule_for
 from portal.http_methods import accepted_methods
 
@@ -138,13 +137,8 @@ def refusal(request: HttpRequest, view_name: str, kwargs: Mapping[str, Any],
 def entity_condition(user: Any, name: str = READ_ENTITY) -> Any:
     """The condition on the entities ``user`` may see under ``name`` (entities, or
     their docs; None: all of them), without a query when the config restricts nothing
-    (the usual case)."""
-    config = _config()
-    rules = [r for r in config.get("rules") or [] if r.get("permission") == name]
-    default = ROLES.get(config.get("defaultRole", "member") or "")
-    if not rules and default and any(g.permission == name for g in default.grants):
-        return None
-    if user is None or not user.is_authenticated:
+    (the usual case: the decision is settled for every entity)."""
+    if user is None or not user.is_authenticated or _allowed_for_any_object(user, name):
         return None
     return condition_for(visibility(policy_for(user), principal_of(user), name))
 
